@@ -1,0 +1,107 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { Plan } from './plan/types';
+
+/**
+ * The curated data files under knowledge/data: read, checked against their schema and
+ * against the parsed plan. A file that does not fit fails loudly, naming what is wrong.
+ */
+
+export const DATA_DIR = path.join(__dirname, 'data');
+
+export class CuratedDataError extends Error {
+  constructor(file: string, problems: string[]) {
+    super(`${path.basename(file)}: ${problems.join('; ')}`);
+    this.name = 'CuratedDataError';
+  }
+}
+
+export function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new CuratedDataError(file, [(err as Error).message]);
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) {
+    throw new CuratedDataError(
+      file,
+      parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`),
+    );
+  }
+  return parsed.data;
+}
+
+const text = z.string().trim().min(1);
+
+const successorSchema = z.object({
+  name: text,
+  fullName: text,
+  english: text,
+  year: z.number().int().min(2016).max(2100),
+  aliases: z.array(text).default([]),
+  note: z.string().default(''),
+});
+
+const unitSchema = z.object({
+  name: text,
+  fullName: text,
+  english: text,
+  abbreviations: z.array(text).default([]),
+  englishAliases: z.array(text).default([]),
+  successors: z.array(successorSchema).default([]),
+  sources: z.array(text).min(1),
+});
+
+export type DirectoryUnit = z.infer<typeof unitSchema>;
+export type Successor = z.infer<typeof successorSchema>;
+
+const directorySchema = z.object({ units: z.array(unitSchema).min(1) }).superRefine((d, ctx) => {
+  const seen = new Set<string>();
+  for (const u of d.units) {
+    if (seen.has(u.name)) ctx.addIssue({ code: 'custom', message: `unit ${u.name} is listed twice` });
+    seen.add(u.name);
+  }
+});
+
+export function loadDirectory(file = path.join(DATA_DIR, 'departments.json')): DirectoryUnit[] {
+  return readJson(file, directorySchema).units;
+}
+
+/** Every unit the plan names must be in the directory: a missing one fails the build by name. */
+export function checkDirectoryCoversPlan(units: DirectoryUnit[], plan: Plan, file = 'departments.json'): void {
+  const known = new Set(units.map((u) => u.name));
+  const missing = [...new Set(plan.items.flatMap((i) => i.units))].filter((u) => !known.has(u));
+  if (missing.length) {
+    throw new CuratedDataError(file, missing.map((u) => `the plan names ${u}, which the department directory lacks`));
+  }
+}
+
+const entrySchema = z.object({ title: text, summary: text });
+
+const overlaySchema = z.object({
+  document: z.object({ title: text, issuer: text, summary: text }),
+  overall: entrySchema,
+  actions: z.record(z.string(), entrySchema),
+  items: z.record(z.string(), entrySchema),
+});
+
+export type EnglishOverlay = z.infer<typeof overlaySchema>;
+
+export function loadOverlay(file = path.join(DATA_DIR, 'overlay.en.json')): EnglishOverlay {
+  return readJson(file, overlaySchema);
+}
+
+/** The overlay covers every action and item of the plan, and names nothing the plan lacks. */
+export function checkOverlayCoversPlan(overlay: EnglishOverlay, plan: Plan, file = 'overlay.en.json'): void {
+  const problems: string[] = [];
+  const compare = (kind: string, expected: string[], actual: string[]) => {
+    for (const id of expected) if (!actual.includes(id)) problems.push(`${kind} ${id} has no English entry`);
+    for (const id of actual) if (!expected.includes(id)) problems.push(`${kind} ${id} is not in the plan`);
+  };
+  compare('action', plan.actions.map((a) => String(a.no)), Object.keys(overlay.actions));
+  compare('item', plan.items.map((i) => i.id), Object.keys(overlay.items));
+  if (problems.length) throw new CuratedDataError(file, problems);
+}
