@@ -92,6 +92,7 @@ async function writePlan(db: Database, plan: Plan, sourceHash: string): Promise<
     source_hash: sourceHash,
     document: JSON.stringify(plan.document),
     overall: JSON.stringify(plan.overall),
+    sections: JSON.stringify(plan.sections),
   };
   for (const [key, value] of Object.entries(meta)) await db.run('INSERT INTO kb_meta (key, value) VALUES (?, ?)', [key, value]);
   for (const a of plan.actions) await db.run('INSERT INTO kb_actions (no, title) VALUES (?, ?)', [a.no, a.title]);
@@ -133,6 +134,7 @@ export async function loadPlan(db: Database): Promise<Plan | null> {
   return {
     document: JSON.parse(meta.get('document')!) as PlanDocument,
     overall: JSON.parse(meta.get('overall') ?? 'null') as Plan['overall'],
+    sections: JSON.parse(meta.get('sections') ?? '[]') as Plan['sections'],
     actions: await db.all('SELECT no, title FROM kb_actions ORDER BY no'),
     items,
     deadlines: (await db.all<{ item_id: string | null; year: number; due: string; sentence: string }>(

@@ -1,5 +1,5 @@
 import { chineseNumeral, normalizeSpaces, sentences } from './text';
-import type { Deadline, Goal, Item, ItemSection, Overall, Plan, PlanDocument, Recurring } from './types';
+import type { Deadline, Goal, Item, ItemSection, Overall, Plan, PlanDocument, Recurring, Section } from './types';
 import { PlanError } from './types';
 
 /**
@@ -20,9 +20,11 @@ export function parsePlan(raw: string): Plan {
   if (!body.sawTasks) throw new PlanError('no 主要任务 section (a heading such as “二、主要任务”) was found');
   if (!items.some((i) => i.section === 'tasks')) throw new PlanError('the 主要任务 section has no numbered items');
   if (!items.some((i) => i.units.length > 0)) throw new PlanError('no item names its 责任单位 (responsible units)');
+  if (!document.title) throw new PlanError('the plan has no title before its first section');
   return {
     document,
     overall: body.overall,
+    sections: body.sections,
     actions: body.actions,
     items,
     deadlines: findDeadlines(body.overall, items),
@@ -130,7 +132,6 @@ function parseFrontMatter(paragraphs: Paragraph[]): PlanDocument {
   const rest = texts.slice(afterNotice).filter((t) => t !== doc.issuer);
   const titleIndex = rest.findIndex((t) => !/[。，]/.test(t));
   doc.title = titleIndex >= 0 ? rest[titleIndex] : (quoted?.[1] ?? '');
-  if (!doc.title) throw new PlanError('the plan has no title before its first section');
   const preamble = rest.slice(titleIndex + 1);
   doc.preamble = preamble.length ? preamble.join('\n') : null;
   return doc;
@@ -139,11 +140,12 @@ function parseFrontMatter(paragraphs: Paragraph[]): PlanDocument {
 interface Body {
   sawTasks: boolean;
   overall: Overall | null;
+  sections: Section[];
   actions: Plan['actions'];
   items: Item[];
 }
 
-type SectionKind = 'overall' | ItemSection | 'other';
+type SectionKind = Section['kind'];
 
 function sectionKind(title: string): SectionKind {
   if (/总体要求|指导思想/.test(title)) return 'overall';
@@ -153,7 +155,7 @@ function sectionKind(title: string): SectionKind {
 }
 
 function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
-  const body: Body = { sawTasks: false, overall: null, actions: [], items: [] };
+  const body: Body = { sawTasks: false, overall: null, sections: [], actions: [], items: [] };
   let kind: SectionKind = 'other';
   let sectionNo = 0;
   let sawOrganization = false;
@@ -198,6 +200,7 @@ function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
         if (sawOrganization) kind = 'other'; // only the first 组织实施 section gives O. ids
         sawOrganization = true;
       }
+      body.sections.push({ no, title: section[2], kind });
       action = null;
       if (kind === 'overall') overallHeading ??= section[2];
       continue;
@@ -205,10 +208,11 @@ function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
     if (kind === 'tasks' && actionHead) {
       closeItem();
       const no = chineseNumeral(actionHead[1]);
-      const expected = (action?.no ?? 0) + 1;
-      if (no !== expected) throw new PlanError(`action “（${actionHead[1]}）” is out of order (expected （${expected}）)`, p.line);
-      action = { no, title: actionHead[2].replace(/[。.]$/, '') };
-      body.actions.push(action);
+      const expected: number = body.actions.length + 1;
+      if (no === null || no !== expected) throw new PlanError(`action “（${actionHead[1]}）” is out of order (expected （${expected}）)`, p.line);
+      const next = { no, title: actionHead[2].replace(/[。.]$/, '') };
+      body.actions.push(next);
+      action = next;
       continue;
     }
     if ((kind === 'tasks' || kind === 'organization') && itemHead) {

@@ -25,3 +25,17 @@ export function chineseNumeral(text: string): number | null {
 export function sentences(text: string): string[] {
   return (text.match(/[^。！？；\n]+[。！？；]?/g) ?? []).map((s) => s.trim()).filter((s) => s.length > 0);
 }
+
+/** 1 → 一, 12 → 十二, 23 → 二十三 (below 100). */
+export function toChineseNumeral(n: number): string {
+  const digits = '零一二三四五六七八九';
+  if (n < 10) return digits[n];
+  const tens = Math.floor(n / 10);
+  return `${tens > 1 ? digits[tens] : ''}十${n % 10 ? digits[n % 10] : ''}`;
+}
+
+/** 1 → I, 4 → IV, 9 → IX (below 40). */
+export function toRoman(n: number): string {
+  const tens = ['', 'X', 'XX', 'XXX'][Math.floor(n / 10)] ?? '';
+  return tens + ['', 'I', 'II', 'III', 'IV', 'V', 'VI', 'VII', 'VIII', 'IX'][n % 10];
+}

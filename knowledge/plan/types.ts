@@ -31,6 +31,12 @@ export interface Overall {
   goals: Goal[];
 }
 
+export interface Section {
+  no: number;
+  title: string;
+  kind: 'overall' | ItemSection | 'other';
+}
+
 export interface Action {
   no: number;
   title: string;
@@ -68,6 +74,7 @@ export interface Recurring {
 export interface Plan {
   document: PlanDocument;
   overall: Overall | null;
+  sections: Section[];
   actions: Action[];
   items: Item[];
   deadlines: Deadline[];

@@ -1,0 +1,44 @@
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+import { type Answer, openKnowledge } from '../index';
+
+const USAGE = `usage: npm run --silent ask -- [--json] "问题"
+       npm run --silent ask -- --json --batch < questions.txt   (one question per line)`;
+
+function toJson(a: Answer): string {
+  const { question, lang, intent, taskIds, departments, answer, status, suggestions } = a;
+  return JSON.stringify({ question, lang, intent, taskIds, departments, answer, status, suggestions });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help || (!values.batch && positionals.length === 0)) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const { db, engine } = await openKnowledge();
+  const print = (a: Answer) => console.log(values.json ? toJson(a) : `${a.answer}\n`);
+  try {
+    if (!values.batch) {
+      print(engine.answer(positionals.join(' ')));
+      return 0;
+    }
+    // Each line is answered on its own: a batch is a list of first questions, not a conversation.
+    for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) print(engine.answer(line));
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    console.error(`error: ${(err as Error).message}`);
+    process.exitCode = 1;
+  },
+);

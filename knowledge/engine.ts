@@ -1,0 +1,289 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { Composer, answeringSentences, type Reply } from './answer/compose';
+import { type ItemView, PlanViews } from './answer/views';
+import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadOverlay, readJson } from './curated';
+import type { Plan } from './plan/types';
+import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
+import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
+import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
+import { findReferences, type References } from './understand/references';
+import { type Hit, type Query, Retriever } from './understand/retrieval';
+import { type UnitMention, UnitRecognizer } from './understand/units';
+
+/** What a conversation remembers between two questions, so that "配合单位有哪些？" knows what "it" is. */
+export interface AnswerContext {
+  /** The item the last answer was about. */
+  itemId?: string;
+  /** The items the last answer listed, in order ("第二个详细说说"). */
+  itemIds?: string[];
+}
+
+export type AnswerStatus = 'answered' | 'clarify' | 'unknown' | 'out_of_scope' | 'chitchat';
+
+export interface Answer {
+  question: string;
+  lang: Lang;
+  intent: Intent;
+  status: AnswerStatus;
+  /** The items the answer is about, most relevant first; empty when it comes from no item. */
+  taskIds: string[];
+  /** Units as the plan names them; for a who-leads answer the lead first. */
+  departments: string[];
+  /** The text a person sees. */
+  answer: string;
+  suggestions: string[];
+  truncated: boolean;
+  /** Items to show as cards, in the order of taskIds. */
+  items: ItemView[];
+  context: AnswerContext;
+}
+
+/**
+ * When the best item is evidence enough, set on the project's own question sets (see the README):
+ * its BM25 score, the share of the question's concepts it covers, and its lead over the next item.
+ */
+const MIN_SCORE = 2.5;
+const ANSWER_COVERAGE = 0.5;
+const CLARIFY_COVERAGE = 0.3;
+const CLEAR_MARGIN = 1.3;
+const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
+const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment']);
+const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
+
+const scopeSchema = z.object({ home: z.array(z.string().min(1)), elsewhere: z.array(z.string().min(1)) });
+
+export interface EngineData {
+  plan: Plan;
+  directory?: DirectoryUnit[];
+  overlay?: EnglishOverlay;
+  dataDir?: string;
+}
+
+/**
+ * The answering engine: understands a question (language, units, item references, intent,
+ * the items its words point to), decides whether the evidence is enough, and composes the reply
+ * from the knowledge base. One instance serves every conversation; it keeps no state of its own.
+ */
+export class AnswerEngine {
+  private readonly views: PlanViews;
+  private readonly lexicon: Lexicon;
+  private readonly units: UnitRecognizer;
+  private readonly classifier: IntentClassifier;
+  private readonly retriever: Retriever;
+  private readonly composer: Composer;
+  private readonly elsewhere: string[];
+  private readonly home: string[];
+
+  constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
+    this.views = new PlanViews(plan, directory, overlay);
+    this.lexicon = new Lexicon(plan, directory, dataDir);
+    this.units = new UnitRecognizer(directory);
+    this.classifier = new IntentClassifier(this.lexicon, path.join(dataDir, 'intents.json'));
+    this.retriever = new Retriever(this.lexicon, plan, overlay, this.classifier.cueWords);
+    this.composer = new Composer(this.views);
+    const scope = readJson(path.join(dataDir, 'scope.json'), scopeSchema);
+    this.home = scope.home.map(foldForMatch);
+    this.elsewhere = scope.elsewhere.map(foldForMatch);
+  }
+
+  answer(raw: string, context: AnswerContext = {}): Answer {
+    const q = normalizeQuestion(raw);
+    const base = { question: q.text, lang: q.lang, truncated: q.truncated };
+    const result = q.match ? this.understand(q.match, q.lang, context) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
+    return { ...base, ...result, answer };
+  }
+
+  private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+    const mentions = this.units.find(text);
+    const refs = findReferences(text, this.views.plan);
+    const masks: Mask[] = [
+      ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
+      ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),
+    ];
+    const intents = this.classifier.classify(text, masks);
+    const query = this.retriever.query(blank(text, masks), mentions.map((m) => m.text));
+    const section = refs.section;
+    const hits = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
+    const signal = { text, lang, context, mentions, refs, intents, query, hits };
+
+    const place = this.elsewhere.find((p) => text.includes(p));
+    if (place && !this.home.some((h) => text.includes(h)) && !refs.itemIds.length) {
+      return this.reply('out_of_scope', 'out_of_scope', this.composer.outOfScope(lang, place));
+    }
+    const intent = this.chooseIntent(signal);
+    if (intent === 'out_of_scope') return this.reply(intent, 'out_of_scope', this.composer.outOfScope(lang));
+    if (CHITCHAT.has(intent)) {
+      const reply = intent === 'thanks' ? this.composer.thanks(lang) : intent === 'greeting' ? this.composer.greeting(lang) : this.composer.help(lang);
+      return this.reply(intent, 'chitchat', reply);
+    }
+    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang));
+    if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
+    return this.itemAnswer(intent, signal);
+  }
+
+  /**
+   * The classifier's intent, checked against what was found: a unit question needs a unit; a
+   * who-leads question that names a unit but no topic asks what that unit leads; a confident
+   * topic or an item reference outweighs a weak out-of-scope or chit-chat guess.
+   */
+  private chooseIntent(s: Signal): Intent {
+    const [top] = s.intents;
+    const topical = isTopical(s.hits[0]);
+    const pointed = s.refs.itemIds.length > 0 || s.refs.actionNo !== null || s.refs.ordinal !== null || s.refs.section !== null;
+    const found = pointed || s.mentions.length > 0 || topical;
+    if ((top.intent === 'out_of_scope' || CHITCHAT.has(top.intent)) && found && top.p < 0.9) {
+      return best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
+    }
+    // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
+    const unitOnly = s.mentions.length > 0 && !pointed && s.refs.section === null && !topical;
+    if (unitOnly && (ITEM_INTENTS.has(top.intent) || top.intent === 'unit_leads' || top.intent === 'unit_involved')) {
+      return best(s.intents, (i) => i === 'unit_leads' || i === 'unit_involved');
+    }
+    if ((top.intent === 'unit_leads' || top.intent === 'unit_involved') && s.mentions.length === 0 && (pointed || topical)) {
+      return best(s.intents, (i) => ITEM_INTENTS.has(i));
+    }
+    return top.intent;
+  }
+
+  private unitAnswer(intent: Intent, s: Signal) {
+    if (!s.mentions.length) return this.reply(intent, 'unknown', this.composer.unknown(s.lang, 'no_unit'));
+    const names = [...new Set(s.mentions.flatMap((m) => m.units))];
+    const mentioned = s.mentions.map((m) => m.text).join('、');
+    const r = this.composer.units(names, mentioned, s.lang, intent === 'unit_leads');
+    const taskIds = intent === 'unit_leads' ? r.led : [...r.led, ...r.shared];
+    const listed = intent === 'unit_leads' && r.led.length ? r.led : [...r.led, ...r.shared];
+    return {
+      intent,
+      status: 'answered' as const,
+      taskIds,
+      departments: names,
+      answer: r.text,
+      suggestions: r.suggestions,
+      items: taskIds.map((id) => this.views.item(id)),
+      context: { itemIds: listed },
+    };
+  }
+
+  private itemAnswer(intent: Intent, s: Signal) {
+    const target = this.target(s, intent);
+    if (target.kind === 'action') {
+      const items = [...this.views.items.values()].filter((v) => v.id.startsWith(`${target.no}.`));
+      return {
+        ...this.reply(intent, 'answered', this.composer.action(target.no, s.lang)),
+        taskIds: items.map((v) => v.id),
+        departments: [...new Set(items.flatMap((v) => (v.lead ? [v.lead.name] : [])))],
+        context: { itemIds: items.map((v) => v.id) },
+      };
+    }
+    if (target.kind === 'clarify') {
+      const options = target.options.map((id) => this.views.item(id));
+      const reply = this.composer.clarify(options, s.lang, (v) => this.followUpFor(intent, v, s.lang));
+      return { ...this.reply(intent, 'clarify', reply), taskIds: target.options, items: options, context: { itemIds: target.options } };
+    }
+    if (target.kind === 'none') return this.reply(intent, 'unknown', this.composer.unknown(s.lang, 'no_match'));
+    const v = this.views.item(target.id);
+    const reply = this.itemReply(intent, v, s);
+    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
+    const related = intent === 'content' || intent === 'procedure' || intent === 'assessment' ? this.related(s.hits, v.id) : [];
+    return {
+      intent,
+      status: 'answered' as const,
+      taskIds: [v.id, ...related],
+      departments: units,
+      answer: reply.text,
+      suggestions: reply.suggestions,
+      items: [v],
+      context: { itemId: v.id },
+    };
+  }
+
+  private itemReply(intent: Intent, v: ItemView, s: Signal): Reply {
+    switch (intent) {
+      case 'lead':
+        return this.composer.lead(v, s.lang);
+      case 'co_units':
+        return this.composer.coUnits(v, s.lang);
+      case 'deadline':
+        return this.composer.deadline(v, s.lang);
+      case 'original':
+        return this.composer.original(v, s.lang);
+      default:
+        return this.composer.content(v, s.lang, answeringSentences(v, s.query.terms, (t) => this.retriever.weight(t)));
+    }
+  }
+
+  /**
+   * Which item the question is about: an explicit reference; the nth of the list just shown; a
+   * topic that stands out; or, for a follow-up with no topic of its own, the item of the last answer.
+   * Weak or close evidence yields a clarification, none at all yields nothing.
+   */
+  private target(s: Signal, intent: Intent): Target {
+    if (s.refs.itemIds.length) return { kind: 'item', id: s.refs.itemIds[0] };
+    const listed = s.context.itemIds ?? [];
+    if (s.refs.ordinal !== null && listed[s.refs.ordinal - 1]) return { kind: 'item', id: listed[s.refs.ordinal - 1] };
+    const [first, second] = s.hits;
+    const coverage = first?.coverage ?? 0;
+    if (s.refs.actionNo !== null && !isTopical(first)) return { kind: 'action', no: s.refs.actionNo };
+    if (!first || first.score < MIN_SCORE || coverage < CLARIFY_COVERAGE) {
+      return s.context.itemId ? { kind: 'item', id: s.context.itemId } : { kind: 'none' };
+    }
+    // Quoting a close second as "see also" costs nothing; naming the wrong department does.
+    const stands = !second || first.score >= second.score * CLEAR_MARGIN || INFORMATIONAL.has(intent);
+    if (coverage >= ANSWER_COVERAGE && stands) return { kind: 'item', id: first.itemId };
+    const close = s.hits.filter((h) => h.score >= first.score / CLEAR_MARGIN ** 2 && h.coverage >= CLARIFY_COVERAGE);
+    return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };
+  }
+
+  /** Other items that answer a content question almost as well, for "see also". */
+  private related(hits: Hit[], top: string): string[] {
+    const best = hits[0]?.score ?? 0;
+    return hits.filter((h) => h.itemId !== top && h.score >= best * 0.8).slice(0, 2).map((h) => h.itemId);
+  }
+
+  private followUpFor(intent: Intent, v: ItemView, lang: Lang): string {
+    if (lang === 'en') {
+      if (intent === 'lead') return `Who leads ${v.id} ${v.titleEn}?`;
+      if (intent === 'co_units') return `Who else is responsible for ${v.id}?`;
+      if (intent === 'deadline') return `What are the deadlines of ${v.id}?`;
+      return `${v.id} ${v.titleEn}`;
+    }
+    if (intent === 'lead') return `${v.id} ${v.title}谁牵头？`;
+    if (intent === 'co_units') return `${v.id}的配合单位有哪些？`;
+    if (intent === 'deadline') return `${v.id}有什么时间要求？`;
+    return `${v.id} ${v.title}`;
+  }
+
+  private reply(intent: Intent, status: AnswerStatus, reply: Reply) {
+    return { intent, status, taskIds: [] as string[], departments: [] as string[], answer: reply.text, suggestions: reply.suggestions, items: [] as ItemView[], context: {} as AnswerContext };
+  }
+}
+
+interface Signal {
+  text: string;
+  lang: Lang;
+  context: AnswerContext;
+  mentions: UnitMention[];
+  refs: References;
+  intents: IntentScore[];
+  query: Query;
+  hits: Hit[];
+}
+
+type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none' };
+
+function isTopical(hit: Hit | undefined): boolean {
+  return !!hit && hit.score >= MIN_SCORE && hit.coverage >= ANSWER_COVERAGE;
+}
+
+function best(intents: IntentScore[], allowed: (i: Intent) => boolean): Intent {
+  return intents.find((s) => allowed(s.intent))?.intent ?? intents[0].intent;
+}
+
+/** The text with recognized mentions blanked out, so that a unit's name is not read as a topic. */
+function blank(text: string, masks: Mask[]): string {
+  let out = text;
+  for (const m of masks) out = out.slice(0, m.start) + ' '.repeat(m.end - m.start) + out.slice(m.end);
+  return out;
+}

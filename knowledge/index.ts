@@ -1,0 +1,27 @@
+/** The knowledge capability's public surface: open the knowledge base and answer questions from it. */
+import { Database } from './database';
+import { AnswerEngine } from './engine';
+import { DEFAULT_SOURCE, ensureKnowledgeBase } from './store';
+
+export { Database } from './database';
+export type { Migration } from './database';
+export { AnswerEngine } from './engine';
+export type { Answer, AnswerContext, AnswerStatus } from './engine';
+export type { ItemView, UnitView } from './answer/views';
+export { unitName } from './answer/compose';
+export type { Plan, Item } from './plan/types';
+export { MAX_QUESTION_CHARS } from './understand/normalize';
+export type { Lang } from './understand/normalize';
+export { detectLang } from './understand/normalize';
+
+export interface Knowledge {
+  db: Database;
+  engine: AnswerEngine;
+}
+
+/** Opens the database, builds the knowledge base when it is missing or its source changed, and starts the engine. */
+export async function openKnowledge(options: { dbPath?: string; sourceFile?: string } = {}): Promise<Knowledge> {
+  const db = await Database.open(options.dbPath);
+  const plan = await ensureKnowledgeBase(db, options.sourceFile ?? DEFAULT_SOURCE);
+  return { db, engine: new AnswerEngine({ plan }) };
+}

@@ -1,0 +1,137 @@
+import path from 'node:path';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+import { z } from 'zod';
+import { DATA_DIR, type DirectoryUnit, readJson } from '../curated';
+import type { Plan } from '../plan/types';
+import { foldForMatch } from './normalize';
+import { PorterStemmer } from './natural';
+
+const glossarySchema = z.object({
+  terms: z.array(z.object({ zh: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).default([]) })),
+});
+const stopwordSchema = z.object({ zh: z.array(z.string()), en: z.array(z.string()) });
+
+export interface GlossaryTerm {
+  /** The plan's own term. */
+  planTerm: string;
+  zh: string[];
+  en: string[];
+}
+
+/** A placeholder that stands for a recognized mention (a unit, an item reference) in token lists. */
+export const UNIT_TOKEN = '__unit__';
+export const ITEM_TOKEN = '__item__';
+
+const HAN_RUN = /[\u3400-\u9fff]+/g;
+const LATIN = /^[a-z][a-z'-]*$/;
+const NUMBER = /^\d+$/;
+
+/**
+ * Words and how to cut text into them: jieba with a user dictionary generated from the
+ * knowledge base (unit names and their aliases, item and action titles, glossary terms),
+ * natural's Porter stemmer for English, and the stopword lists.
+ */
+export class Lexicon {
+  private readonly jieba: Jieba;
+  readonly glossary: GlossaryTerm[];
+  private readonly stopwords: Set<string>;
+
+  constructor(plan: Plan, directory: DirectoryUnit[], dataDir = DATA_DIR) {
+    this.glossary = loadGlossary(path.join(dataDir, 'glossary.json'), foldForMatch(wholeText(plan)));
+    const stop = readJson(path.join(dataDir, 'stopwords.json'), stopwordSchema);
+    // English stopwords are compared with stemmed tokens, so both forms are kept.
+    this.stopwords = new Set([...stop.zh, ...stop.en, ...stop.en.map((w) => PorterStemmer.stem(w))].map(foldForMatch));
+    this.jieba = Jieba.withDict(dict);
+    this.jieba.loadDict(Buffer.from(userDictionary(plan, directory, this.glossary)));
+  }
+
+  isStopword(token: string): boolean {
+    return this.stopwords.has(token);
+  }
+
+  /** Word tokens of folded text: Chinese words as jieba cuts them, English words stemmed, numbers kept. */
+  words(text: string, forSearch = false): string[] {
+    const cut = forSearch ? this.jieba.cutForSearch(text, true) : this.jieba.cut(text, true);
+    const out: string[] = [];
+    for (const raw of cut) {
+      const token = raw.trim();
+      if (!token) continue;
+      if (LATIN.test(token)) out.push(PorterStemmer.stem(token.replace(/'s$/, '')));
+      else if (NUMBER.test(token) || /[\u3400-\u9fff]/.test(token)) out.push(token);
+    }
+    return out;
+  }
+
+  /** Character bigrams of each run of Han characters: robust to segmentation and small typos. */
+  bigrams(text: string): string[] {
+    const out: string[] = [];
+    for (const run of text.match(HAN_RUN) ?? []) {
+      for (let i = 0; i + 1 < run.length; i++) out.push(run.slice(i, i + 2));
+    }
+    return out;
+  }
+
+  /** Terms of a document for retrieval: the content words, the shorter words inside them, and their bigrams. */
+  searchTerms(text: string): string[] {
+    const content = this.words(text).filter((w) => !this.isStopword(w));
+    return [...content, ...content.flatMap((w) => this.partsOf(w)), ...this.bigrams(content.join(' '))];
+  }
+
+  /**
+   * Terms of a question with how much each counts: a content word fully, a shorter word inside
+   * it half, a bigram or a lone character a little (they add robustness, not meaning).
+   */
+  weightedTerms(text: string, scale = 1, withBigrams = true): Map<string, number> {
+    const terms = new Map<string, number>();
+    const add = (t: string, w: number) => terms.set(t, Math.max(terms.get(t) ?? 0, w * scale));
+    const content = this.words(text).filter((w) => !this.isStopword(w));
+    for (const word of content) {
+      add(word, /^[\u3400-\u9fff]$/.test(word) ? 0.3 : 1);
+      this.partsOf(word).forEach((p) => add(p, withBigrams ? 0.5 : 0.3));
+    }
+    if (withBigrams) this.bigrams(content.join(' ')).forEach((b) => add(b, 0.3));
+    return terms;
+  }
+
+  /** The shorter words inside a long Chinese word: 土地开发利用 → 土地, 开发, 利用. */
+  private partsOf(word: string): string[] {
+    if (word.length <= 2 || !/[\u3400-\u9fff]/.test(word)) return [];
+    return this.words(word, true).filter((p) => p !== word && !this.isStopword(p));
+  }
+}
+
+/** Everything the plan says, headings and front matter included. */
+function wholeText(plan: Plan): string {
+  const d = plan.document;
+  return [
+    d.title, d.docNumber, d.issuer, d.noticeTitle, d.noticeText, d.preamble, ...d.addressees, ...d.copyTo,
+    ...plan.sections.map((s) => s.title), plan.overall?.text, ...plan.actions.map((a) => a.title),
+    ...plan.items.flatMap((i) => [i.title, i.text, ...i.units]),
+  ].join('\n');
+}
+
+function loadGlossary(file: string, planText: string): GlossaryTerm[] {
+  const { terms } = readJson(file, glossarySchema);
+  const missing = terms.filter((t) => !planText.includes(foldForMatch(t.zh[0])));
+  if (missing.length) {
+    throw new Error(`glossary.json: the first Chinese term of an entry must be the plan's own word; not in the plan: ${missing.map((t) => t.zh[0]).join(', ')}`);
+  }
+  return terms.map((t) => ({ planTerm: foldForMatch(t.zh[0]), zh: t.zh.map(foldForMatch), en: t.en.map(foldForMatch) }));
+}
+
+/** jieba's user dictionary: one `word frequency` line per term people will type as one word. */
+function userDictionary(plan: Plan, directory: DirectoryUnit[], glossary: GlossaryTerm[]): string {
+  const words = new Set<string>();
+  for (const u of directory) {
+    [u.name, u.fullName, ...u.abbreviations, ...u.successors.flatMap((s) => [s.name, s.fullName, ...s.aliases])].forEach((w) => words.add(w));
+  }
+  plan.items.forEach((i) => words.add(i.title));
+  plan.actions.forEach((a) => words.add(a.title));
+  glossary.forEach((g) => g.zh.forEach((w) => words.add(w)));
+  return [...words]
+    .map(foldForMatch)
+    .filter((w) => /^[\u3400-\u9fff]{2,}$/.test(w))
+    .map((w) => `${w} 2000`)
+    .join('\n');
+}

@@ -1,0 +1,82 @@
+import type { ItemSection, Plan } from '../plan/types';
+import { chineseNumeral } from '../plan/text';
+import { foldForMatch } from './normalize';
+
+/** Where a question points inside the plan without naming a topic: an item, an action, or the nth of a list just shown. */
+export interface References {
+  itemIds: string[];
+  actionNo: number | null;
+  ordinal: number | null;
+  /** A part of the plan named by its heading (组织实施): answers come from its items. */
+  section: ItemSection | null;
+  /** Spans of the text that were references, so that they are not read again as topic words. */
+  spans: Array<{ start: number; end: number }>;
+}
+
+const NUM = '([一二三四五六七八九十]+|\\d{1,2})';
+const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | 'ordinal' }> = [
+  // 4.3, item 4.3, 任务4.3
+  { re: /(?<![\d.])([1-9])\s*[.．]\s*([1-9])(?![\d.%])/g, kind: 'item' },
+  // （四）3, (四)3, 二（四）3
+  { re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*第?${NUM}(?![\\d年家个亿万])`, 'g'), kind: 'item' },
+  // 第四项行动第3条, 第四大行动的第二项, action 4 item 3
+  { re: new RegExp(`第${NUM}(?:项|个|大)?行动\\s*(?:的|中的|里的)?\\s*第${NUM}(?:条|项|点|个)?`, 'g'), kind: 'item' },
+  { re: /action\s*(\d)\D{0,12}?(?:item|task|point)\s*(\d)/g, kind: 'item' },
+  // O.2, 组织实施第2条
+  { re: /(?<![a-z])o\s*[.．]\s*([1-9])(?!\d)/g, kind: 'organization' },
+  { re: new RegExp(`组织实施(?:部分)?(?:的|中的)?第${NUM}(?:条|项|点)?`, 'g'), kind: 'organization' },
+  // 第四项行动, （四）, action 4
+  { re: new RegExp(`第${NUM}(?:项|个|大)?行动|[（(]\\s*([一二三四五六七八九十]+)\\s*[)）]`, 'g'), kind: 'action' },
+  { re: /\baction\s*(\d)\b/g, kind: 'action' },
+  // 第二个, the second one
+  { re: new RegExp(`第${NUM}(?:个|条|项)`, 'g'), kind: 'ordinal' },
+  { re: /\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th)\b(?:\s+(?:one|item|task))?|\b(?:number|no\.?|#)\s*(\d)\b/g, kind: 'ordinal' },
+];
+
+const ENGLISH_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+
+function number(text: string): number | null {
+  if (/^\d+$/.test(text)) return Number(text);
+  const english = ENGLISH_ORDINALS.indexOf(text);
+  if (english >= 0) return english + 1;
+  const suffixed = /^(\d)(?:st|nd|rd|th)$/.exec(text);
+  return suffixed ? Number(suffixed[1]) : chineseNumeral(text);
+}
+
+export function findReferences(text: string, plan: Plan): References {
+  const ids = new Set(plan.items.map((i) => i.id));
+  const refs: References = { itemIds: [], actionNo: null, ordinal: null, section: null, spans: [] };
+  const taken = (start: number, end: number) => refs.spans.some((s) => start < s.end && end > s.start);
+  for (const { re, kind } of PATTERNS) {
+    for (const m of text.matchAll(re)) {
+      const start = m.index!;
+      const end = start + m[0].length;
+      if (taken(start, end)) continue;
+      const [a, b] = m.slice(1).filter((g): g is string => g !== undefined).map(number);
+      if (kind === 'item' && a && b && ids.has(`${a}.${b}`)) refs.itemIds.push(`${a}.${b}`);
+      else if (kind === 'organization' && a && ids.has(`O.${a}`)) refs.itemIds.push(`O.${a}`);
+      else if (kind === 'action' && a && plan.actions.some((x) => x.no === a)) refs.actionNo = a;
+      else if (kind === 'ordinal' && a) refs.ordinal = a;
+      else continue;
+      refs.spans.push({ start, end });
+    }
+  }
+  // An action named by its title: 开放引领行动 (with or without 行动).
+  for (const action of plan.actions) {
+    const title = foldForMatch(action.title).replace(/行动$/, '');
+    const at = text.indexOf(title);
+    if (refs.actionNo === null && at >= 0 && !taken(at, at + title.length) && title.length >= 4) {
+      refs.actionNo = action.no;
+      refs.spans.push({ start: at, end: at + title.length + (text.startsWith('行动', at + title.length) ? 2 : 0) });
+    }
+  }
+  for (const section of plan.sections) {
+    if (section.kind !== 'organization' && section.kind !== 'tasks') continue;
+    const at = text.indexOf(foldForMatch(section.title));
+    if (at >= 0 && !taken(at, at + section.title.length)) {
+      refs.section = section.kind;
+      refs.spans.push({ start: at, end: at + section.title.length });
+    }
+  }
+  return refs;
+}

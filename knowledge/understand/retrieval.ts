@@ -1,0 +1,185 @@
+import type { EnglishOverlay } from '../curated';
+import type { Plan } from '../plan/types';
+import type { Lexicon } from './lexicon';
+import { foldForMatch } from './normalize';
+import { PhraseCorrector } from './spelling';
+
+/**
+ * A question as retrieval sees it: weighted terms to score with, and the question's own content
+ * words ("concepts"), each with the terms that would show an item speaks of it.
+ */
+export interface Query {
+  terms: Map<string, number>;
+  concepts: Array<{ word: string; evidence: Set<string> }>;
+}
+
+export interface Hit {
+  itemId: string;
+  score: number;
+  /** The share of the question's concepts (by idf) the item speaks of: 1 when it covers them all. */
+  coverage: number;
+}
+
+const K1 = 1.2;
+const B = 0.75;
+const TITLE_BOOST = 3;
+/** A colloquial word stands for the plan's term a little less surely than the term itself. */
+const SYNONYM_WEIGHT = 0.8;
+
+/**
+ * BM25 over the plan's items. Each item is indexed by its Chinese words and bigrams (title
+ * boosted) and by the stemmed words of its English overlay, so that one index serves both
+ * languages; the glossary carries English and colloquial words over to the plan's own terms,
+ * and near misses of key phrases are read as the phrases they miss.
+ */
+export class Retriever {
+  private readonly docs: Array<{ itemId: string; tf: Map<string, number>; length: number }>;
+  private readonly idf = new Map<string, number>();
+  private readonly avgLength: number;
+  /** Glossary phrases as stemmed word sequences, by their first stem: "investment approvals" → [invest, approv]. */
+  private readonly englishPhrases = new Map<string, Array<{ stems: string[]; planTerm: string }>>();
+  private readonly corrector: PhraseCorrector;
+  private readonly maxIdf: number;
+
+  /**
+   * `cueWords` are words that only say what kind of question it is (协同, 多久, deadline): they
+   * are not topics, so an item need not speak of them.
+   */
+  constructor(
+    private readonly lexicon: Lexicon,
+    plan: Plan,
+    overlay: EnglishOverlay,
+    private readonly cueWords: ReadonlySet<string> = new Set(),
+  ) {
+    this.docs = plan.items.map((item) => {
+      const english = overlay.items[item.id];
+      const action = item.actionNo ? overlay.actions[String(item.actionNo)] : overlay.overall;
+      const heading = item.actionTitle || (plan.sections.find((s) => s.kind === item.section)?.title ?? '');
+      const terms = [
+        ...repeat(lexicon.searchTerms(foldForMatch(item.title)), TITLE_BOOST),
+        ...lexicon.searchTerms(foldForMatch(heading)),
+        ...lexicon.searchTerms(foldForMatch(item.text)),
+        ...repeat(this.englishTerms(english.title), TITLE_BOOST),
+        ...this.englishTerms(`${english.summary} ${action.title}`),
+      ];
+      const tf = new Map<string, number>();
+      terms.forEach((t) => tf.set(t, (tf.get(t) ?? 0) + 1));
+      return { itemId: item.id, tf, length: terms.length };
+    });
+    this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / this.docs.length;
+    const df = new Map<string, number>();
+    this.docs.forEach((d) => d.tf.forEach((_, t) => df.set(t, (df.get(t) ?? 0) + 1)));
+    const n = this.docs.length;
+    df.forEach((count, t) => this.idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5))));
+    this.maxIdf = Math.log(1 + (n - 0.5) / 1.5);
+    for (const term of lexicon.glossary) {
+      for (const phrase of term.en) {
+        const stems = lexicon.words(phrase);
+        // A phrase made only of stopwords ("plan", "the tasks") says nothing about a topic.
+        if (stems.every((s) => lexicon.isStopword(s))) continue;
+        const list = this.englishPhrases.get(stems[0]) ?? [];
+        list.push({ stems, planTerm: term.planTerm });
+        this.englishPhrases.set(stems[0], list);
+      }
+    }
+    const titles = plan.items.flatMap((i) => [i.title, ...i.title.split('、')]).map(foldForMatch);
+    // Titles start with a verb (加快, 推进 …): the rest is how people name the task.
+    const titleCores = titles.flatMap((t) => [t, t.slice(2)]);
+    const planTerms = lexicon.glossary.flatMap((g) => g.zh.filter((z) => this.idf.has(z)));
+    this.corrector = new PhraseCorrector([...titleCores, ...planTerms]);
+  }
+
+  private englishTerms(text: string): string[] {
+    return this.lexicon.words(foldForMatch(text)).filter((w) => /^[a-z]/.test(w) && !this.lexicon.isStopword(w));
+  }
+
+  /**
+   * The weighted terms of a question: its own words; the plan's terms for glossary words and
+   * near misses it contains; and `exact` phrases (a unit named in the text, like 商务部门)
+   * where the plan's text itself uses them.
+   */
+  query(text: string, exact: string[] = []): Query {
+    const terms = this.lexicon.weightedTerms(text);
+    const concepts = this.lexicon
+      .words(text)
+      .filter((w) => this.isConcept(w))
+      .map((word) => ({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]) }));
+    // An expansion stands for one word of the question: the plan's term and its parts, no bigrams.
+    const expand = (phrase: string, weight: number, about: (word: string) => boolean) => {
+      const added = this.lexicon.weightedTerms(phrase, weight, false);
+      added.forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
+      concepts.filter((c) => about(c.word)).forEach((c) => added.forEach((_, t) => c.evidence.add(t)));
+    };
+    for (const term of this.lexicon.glossary) {
+      for (const synonym of term.zh.slice(1).filter((w) => text.includes(w))) {
+        expand(term.planTerm, SYNONYM_WEIGHT, (word) => synonym.includes(word) || word.includes(synonym));
+      }
+    }
+    for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z]/.test(w)))) {
+      expand(planTerm, 1, (word) => stems.includes(word));
+    }
+    for (const { phrase, window } of this.corrector.corrections(text)) {
+      expand(phrase, SYNONYM_WEIGHT, (word) => window.includes(word));
+    }
+    exact.filter((p) => this.idf.has(p)).forEach((p) => terms.set(p, 1));
+    return { terms, concepts };
+  }
+
+  private isConcept(word: string): boolean {
+    if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
+    return this.idf.has(word) || !this.cueWords.has(word);
+  }
+
+  /** Glossary phrases in a stemmed English question, longest first, not overlapping: "industry-city integration" before "integration". */
+  private englishMatches(stems: string[]): Array<{ stems: string[]; planTerm: string }> {
+    const found: Array<{ at: number; stems: string[]; planTerm: string }> = [];
+    stems.forEach((stem, at) => {
+      for (const phrase of this.englishPhrases.get(stem) ?? []) {
+        if (phrase.stems.every((s, k) => stems[at + k] === s)) found.push({ at, ...phrase });
+      }
+    });
+    const kept: typeof found = [];
+    for (const m of found.sort((a, b) => b.stems.length - a.stems.length)) {
+      const insideLonger = kept.some((k) => k.stems.length > m.stems.length && m.at < k.at + k.stems.length && k.at < m.at + m.stems.length);
+      if (!insideLonger) kept.push(m);
+    }
+    return kept;
+  }
+
+  search(query: Query, within?: (itemId: string) => boolean): Hit[] {
+    return this.docs
+      .filter((d) => !within || within(d.itemId))
+      .map((d) => {
+        let score = 0;
+        query.terms.forEach((weight, term) => {
+          const f = d.tf.get(term);
+          if (!f) return;
+          score += weight * this.idf.get(term)! * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
+        });
+        return { itemId: d.itemId, score, coverage: this.coverage(query, d.tf) };
+      })
+      .filter((h) => h.score > 0)
+      .sort((a, b) => b.score - a.score);
+  }
+
+  /** Words the plan never uses weigh as much as its rarest: a question about them is not about the plan. */
+  private coverage(query: Query, tf: Map<string, number>): number {
+    let total = 0;
+    let covered = 0;
+    for (const c of query.concepts) {
+      const weight = this.idf.get(c.word) ?? this.maxIdf;
+      total += weight;
+      if ([...c.evidence].some((t) => tf.has(t))) covered += weight;
+    }
+    return total ? covered / total : 0;
+  }
+
+  /** How much a term says (its idf), for picking the sentences that answer. */
+  weight(term: string): number {
+    return this.idf.get(term) ?? 0;
+  }
+}
+
+function repeat<T>(list: T[], times: number): T[] {
+  return Array.from({ length: times }, () => list).flat();
+}

@@ -1,0 +1,47 @@
+import { DamerauLevenshteinDistance } from './natural';
+
+const HAN_RUN = /[\u3400-\u9fff]+/g;
+
+/**
+ * Near misses of the plan's key phrases (item titles and their parts, glossary terms): one
+ * wrong, missing, extra or swapped character in a phrase of four or more characters, as in
+ * 特色小真 → 特色小镇 or 腾龙换鸟 → 腾笼换鸟. Candidates are found by a shared first or last
+ * character, so a question costs a few dozen comparisons.
+ */
+export class PhraseCorrector {
+  private readonly byFirst = new Map<string, string[]>();
+  private readonly byLast = new Map<string, string[]>();
+  private readonly known: Set<string>;
+
+  constructor(phrases: Iterable<string>) {
+    this.known = new Set([...phrases].filter((p) => /^[\u3400-\u9fff]{4,12}$/.test(p)));
+    for (const phrase of this.known) {
+      push(this.byFirst, phrase[0], phrase);
+      push(this.byLast, phrase.at(-1)!, phrase);
+    }
+  }
+
+  /** The known phrases that the text misspells, with the stretch of text that misspells them. */
+  corrections(text: string): Array<{ phrase: string; window: string }> {
+    const found = new Map<string, string>();
+    for (const run of text.match(HAN_RUN) ?? []) {
+      for (let start = 0; start < run.length; start++) {
+        for (let len = 4; len <= 13 && start + len <= run.length; len++) {
+          const window = run.slice(start, start + len);
+          const candidates = [...(this.byFirst.get(window[0]) ?? []), ...(this.byLast.get(window.at(-1)!) ?? [])];
+          for (const phrase of candidates) {
+            if (Math.abs(phrase.length - len) > 1 || text.includes(phrase)) continue;
+            if (DamerauLevenshteinDistance(window, phrase) === 1) found.set(phrase, window);
+          }
+        }
+      }
+    }
+    return [...found].map(([phrase, window]) => ({ phrase, window }));
+  }
+}
+
+function push(map: Map<string, string[]>, key: string, value: string): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}

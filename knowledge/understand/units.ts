@@ -1,0 +1,112 @@
+import type { DirectoryUnit } from '../curated';
+import { foldForMatch } from './normalize';
+import { DamerauLevenshteinDistance, JaroWinklerDistance } from './natural';
+
+/** A mention of a unit in a question, resolved to the plan's units (a successor may stand for several). */
+export interface UnitMention {
+  start: number;
+  end: number;
+  text: string;
+  units: string[];
+  /** How it was matched: the name as written, an alias or a successor's name, or a near miss. */
+  via: 'exact' | 'fuzzy';
+}
+
+interface Alias {
+  form: string;
+  units: string[];
+  latin: boolean;
+}
+
+const UNIT_SUFFIX = /[厅委局办行关署部门会]$/;
+
+/**
+ * Finds units in folded question text: by the name the plan uses, full name, abbreviation,
+ * successor name or English name, and by near misses (one wrong, missing or swapped character
+ * in a Chinese name; Jaro-Winkler for English names).
+ */
+export class UnitRecognizer {
+  private readonly aliases: Alias[];
+
+  constructor(directory: DirectoryUnit[]) {
+    const byForm = new Map<string, Set<string>>();
+    const add = (form: string, unit: string) => {
+      const folded = foldForMatch(form);
+      if (folded.length < 2) return;
+      if (!byForm.has(folded)) byForm.set(folded, new Set());
+      byForm.get(folded)!.add(unit);
+    };
+    for (const u of directory) {
+      [u.name, u.fullName, u.english, ...u.abbreviations, ...u.englishAliases].forEach((f) => add(f, u.name));
+      for (const s of u.successors) [s.name, s.fullName, s.english, ...s.aliases].forEach((f) => add(f, u.name));
+    }
+    this.aliases = [...byForm.entries()]
+      .map(([form, units]) => ({ form, units: [...units], latin: !/[\u3400-\u9fff]/.test(form) }))
+      .sort((a, b) => b.form.length - a.form.length);
+  }
+
+  /** Non-overlapping mentions, longest first, in the order they stand in the text. */
+  find(text: string): UnitMention[] {
+    const taken: UnitMention[] = [];
+    const free = (start: number, end: number) => taken.every((m) => end <= m.start || start >= m.end);
+    for (const alias of this.aliases) {
+      for (const start of occurrences(text, alias)) {
+        const end = start + alias.form.length;
+        if (free(start, end)) taken.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'exact' });
+      }
+    }
+    for (const m of [...this.nearChinese(text), ...this.nearEnglish(text)]) {
+      if (free(m.start, m.end)) taken.push(m);
+    }
+    return taken.sort((a, b) => a.start - b.start);
+  }
+
+  /** A Chinese name with one typo: only windows that end like a unit name (厅, 委, 局 …) are tried. */
+  private nearChinese(text: string): UnitMention[] {
+    const found: UnitMention[] = [];
+    for (let end = 1; end <= text.length; end++) {
+      if (!UNIT_SUFFIX.test(text.slice(end - 1, end))) continue;
+      let best: { alias: Alias; start: number } | null = null;
+      for (const alias of this.aliases) {
+        if (alias.latin || alias.form.length < 4 || alias.form.at(-1) !== text[end - 1]) continue;
+        for (const len of [alias.form.length - 1, alias.form.length, alias.form.length + 1]) {
+          const start = end - len;
+          if (start < 0) continue;
+          if (DamerauLevenshteinDistance(text.slice(start, end), alias.form) === 1 && (!best || alias.form.length > best.alias.form.length)) {
+            best = { alias, start };
+          }
+        }
+      }
+      if (best) found.push({ start: best.start, end, text: text.slice(best.start, end), units: best.alias.units, via: 'fuzzy' });
+    }
+    return found;
+  }
+
+  /** An English name with a typo: word n-grams of the same length, Jaro-Winkler ≥ 0.94. */
+  private nearEnglish(text: string): UnitMention[] {
+    const words = [...text.matchAll(/[a-z][a-z'&-]*/g)];
+    if (words.length < 2) return [];
+    const found: UnitMention[] = [];
+    for (const alias of this.aliases) {
+      if (!alias.latin || alias.form.length < 10) continue;
+      const n = alias.form.split(' ').length;
+      for (let i = 0; i + n <= words.length; i++) {
+        const start = words[i].index!;
+        const last = words[i + n - 1];
+        const end = last.index! + last[0].length;
+        if (Math.abs(end - start - alias.form.length) <= 3 && JaroWinklerDistance(text.slice(start, end), alias.form) >= 0.94) {
+          found.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'fuzzy' });
+        }
+      }
+    }
+    return found;
+  }
+}
+
+function* occurrences(text: string, alias: Alias): Generator<number> {
+  for (let at = text.indexOf(alias.form); at >= 0; at = text.indexOf(alias.form, at + 1)) {
+    // English names stand as whole words: "drc" must not match inside "address".
+    if (alias.latin && (/[a-z]/.test(text[at - 1] ?? '') || /[a-z]/.test(text[at + alias.form.length] ?? ''))) continue;
+    yield at;
+  }
+}

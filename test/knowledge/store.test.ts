@@ -1,0 +1,133 @@
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { CuratedDataError, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from '../../knowledge/curated';
+import { Database } from '../../knowledge/database';
+import { parsePlan } from '../../knowledge/plan/parse';
+import { DEFAULT_SOURCE, buildKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
+
+const run = promisify(execFile);
+const source = fs.readFileSync(DEFAULT_SOURCE, 'utf8');
+const plan = parsePlan(source);
+let dir: string;
+
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-kb-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await Database.open(path.join(dir, 'kb.sqlite'));
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+describe('the knowledge base in SQLite', () => {
+  test('a build stores what the parser found, and reads back the same plan', async () => {
+    await withDb(async (db) => {
+      const report = await buildKnowledgeBase(db, source);
+      expect(report).toMatchObject({ changed: true, items: 23, tasks: 20, units: 25, deadlines: 2 });
+      expect(await loadPlan(db)).toEqual(plan);
+      const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode');
+      expect(mode?.journal_mode).toBe('wal');
+    });
+  });
+
+  test('a rebuild from the same source changes nothing', async () => {
+    await withDb(async (db) => {
+      await buildKnowledgeBase(db, source);
+      const before = exportItems((await loadPlan(db))!);
+      const again = await buildKnowledgeBase(db, source);
+      expect(again.changed).toBe(false);
+      expect(exportItems((await loadPlan(db))!)).toEqual(before);
+    });
+  });
+
+  test('a failed build leaves the previous knowledge base as it was', async () => {
+    await withDb(async (db) => {
+      await buildKnowledgeBase(db, source);
+      const before = await loadPlan(db);
+      await expect(buildKnowledgeBase(db, '<html><body>not a plan</body></html>')).rejects.toThrow(/HTML/);
+      // A source that parses but names a unit the directory lacks fails before anything is written.
+      await expect(buildKnowledgeBase(db, source.replace('省统计局', '省大数据局'))).rejects.toThrow(/省大数据局/);
+      expect(await loadPlan(db)).toEqual(before);
+    });
+  });
+
+  test('a write that fails inside the transaction rolls back every table', async () => {
+    await withDb(async (db) => {
+      await buildKnowledgeBase(db, source);
+      const before = await loadPlan(db);
+      await expect(
+        db.transaction(async () => {
+          await db.run('DELETE FROM kb_items');
+          throw new Error('crash mid-build');
+        }),
+      ).rejects.toThrow('crash mid-build');
+      expect(await loadPlan(db)).toEqual(before);
+    });
+  });
+});
+
+describe('the curated data files', () => {
+  test('the department directory has every unit the plan names, with successors where names changed', () => {
+    const directory = loadDirectory();
+    expect(() => checkDirectoryCoversPlan(directory, plan)).not.toThrow();
+    const land = directory.find((u) => u.name === '省国土资源厅')!;
+    expect(land.successors.map((s) => s.name)).toContain('省自然资源厅');
+    for (const name of ['省工商局', '省质监局']) {
+      expect(directory.find((u) => u.name === name)!.successors.map((s) => s.fullName)).toContain('山东省市场监督管理局');
+    }
+    for (const u of directory) expect(u.sources.length).toBeGreaterThan(0);
+  });
+
+  test('a unit missing from the directory fails the check by name', () => {
+    const directory = loadDirectory().filter((u) => u.name !== '省外办');
+    expect(() => checkDirectoryCoversPlan(directory, plan)).toThrow(/省外办/);
+  });
+
+  test('the English overlay covers every action and item and nothing else', () => {
+    const overlay = loadOverlay();
+    expect(() => checkOverlayCoversPlan(overlay, plan)).not.toThrow();
+    const { ['4.3']: _land, ...missing } = overlay.items;
+    expect(() => checkOverlayCoversPlan({ ...overlay, items: { ...missing, '9.9': _land } }, plan)).toThrow(
+      /item 4\.3 has no English entry.*item 9\.9 is not in the plan/,
+    );
+  });
+
+  test('a malformed data file is refused with the path of what is wrong', () => {
+    const file = path.join(dir, 'departments.json');
+    fs.writeFileSync(file, JSON.stringify({ units: [{ name: '省商务厅', fullName: '', english: 'x', sources: [] }] }));
+    expect(() => loadDirectory(file)).toThrow(CuratedDataError);
+    expect(() => loadDirectory(file)).toThrow(/units\.0\.fullName/);
+    fs.writeFileSync(file, '{ not json');
+    expect(() => loadDirectory(file)).toThrow(/departments\.json/);
+  });
+});
+
+describe('the kb command line', () => {
+  const kb = (args: string[]) =>
+    run(path.join('node_modules', '.bin', 'tsx'), ['knowledge/cli/kb.ts', ...args], { env: { ...process.env, DB_PATH: path.join(dir, 'cli.sqlite') } });
+
+  test('build reports what it found; export prints all 23 items with leads and units', async () => {
+    const build = await kb(['build']);
+    expect(build.stdout).toMatch(/23 items \(20 tasks, 3 组织实施 items\)/);
+    expect(build.stdout).toMatch(/25 responsible units/);
+    const items = JSON.parse((await kb(['export'])).stdout) as Array<{ id: string; lead: string | null; units: string[] }>;
+    expect(items).toHaveLength(23);
+    expect(items.find((i) => i.id === '4.3')).toMatchObject({ lead: '省国土资源厅', units: ['省国土资源厅', '省发展改革委', '省住房城乡建设厅', '省商务厅'] });
+    expect(items.find((i) => i.id === 'O.2')).toMatchObject({ lead: null, units: [] });
+  });
+
+  test('a source that is no plan is refused with a clear message and nothing is written', async () => {
+    const bad = path.join(dir, 'bad.txt');
+    fs.writeFileSync(bad, '一、总体要求\n\n这是一份没有任务的文件。\n');
+    await expect(kb(['build', '--source', bad])).rejects.toMatchObject({ stderr: expect.stringMatching(/no 主要任务[\s\S]*nothing was written/) });
+    await expect(kb(['export'])).rejects.toMatchObject({ stderr: expect.stringMatching(/no knowledge base yet/) });
+  });
+});
