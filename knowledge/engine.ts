@@ -141,7 +141,8 @@ export class AnswerEngine {
     if (unitOnly && (ITEM_INTENTS.has(top.intent) || top.intent === 'unit_leads' || top.intent === 'unit_involved')) {
       return best(s.intents, (i) => i === 'unit_leads' || i === 'unit_involved');
     }
-    if ((top.intent === 'unit_leads' || top.intent === 'unit_involved') && s.mentions.length === 0 && (pointed || topical)) {
+    // A unit question that also names a task, a part of the plan or a topic asks about that task.
+    if ((top.intent === 'unit_leads' || top.intent === 'unit_involved') && (pointed || topical)) {
       return best(s.intents, (i) => ITEM_INTENTS.has(i));
     }
     return top.intent;

@@ -11,8 +11,15 @@ export const INTENTS = [
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
-/** Intents whose examples name no topic of the plan: their words are cues, not concepts. */
+/**
+ * Intents whose examples are framed around a question (who leads, deadlines, greetings …) and
+ * intents whose examples are about topics. A word common in the first and rare in the second
+ * (参与, 配合, 期限, deadline) is a cue of the question's kind, not a topic.
+ */
 const CUE_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'unit_leads', 'unit_involved', 'deadline', 'original', 'help', 'greeting', 'thanks']);
+const TOPIC_INTENTS: ReadonlySet<Intent> = new Set(['content', 'procedure', 'assessment']);
+const CUE_MIN_EXAMPLES = 2;
+const CUE_RATIO = 3;
 
 const examples = z.object({ zh: z.array(z.string().trim().min(1)).min(10), en: z.array(z.string().trim().min(1)).min(10) });
 const intentsSchema = z.object({
@@ -56,20 +63,26 @@ export interface IntentScore {
 /** natural's naive Bayes, trained at start-up on the example utterances of knowledge/data/intents.json. */
 export class IntentClassifier {
   private readonly classifier: TokenClassifier = createClassifier();
-  /** Words of the examples of intents that carry no topic (who leads, deadlines, greetings …). */
+  /** Words that say what kind of question it is rather than what it is about. */
   readonly cueWords = new Set<string>();
 
   constructor(private readonly lexicon: Lexicon, file = path.join(DATA_DIR, 'intents.json')) {
     const { intents } = readJson(file, intentsSchema);
+    const inCue = new Map<string, number>();
+    const inTopic = new Map<string, number>();
     for (const intent of INTENTS) {
       for (const example of [...intents[intent].zh, ...intents[intent].en]) {
         const text = foldForMatch(example);
         const tokens = features(lexicon, text, placeholderMasks(text));
         if (tokens.length) this.classifier.addDocument(tokens, intent);
-        if (CUE_INTENTS.has(intent)) lexicon.words(text).forEach((w) => this.cueWords.add(w));
+        const counts = CUE_INTENTS.has(intent) ? inCue : TOPIC_INTENTS.has(intent) ? inTopic : null;
+        new Set(lexicon.words(text)).forEach((w) => counts?.set(w, (counts.get(w) ?? 0) + 1));
       }
     }
     this.classifier.train();
+    inCue.forEach((n, w) => {
+      if (n >= CUE_MIN_EXAMPLES && n >= CUE_RATIO * ((inTopic.get(w) ?? 0) + 1)) this.cueWords.add(w);
+    });
   }
 
   /** Intents from most to least likely, probabilities summing to 1. */

@@ -22,7 +22,8 @@ export interface Hit {
 
 const K1 = 1.2;
 const B = 0.75;
-const TITLE_BOOST = 3;
+/** A term in an item's title counts this many times its idf on top of BM25: titles are how people name tasks. */
+const TITLE_WEIGHT = 1;
 /** A colloquial word stands for the plan's term a little less surely than the term itself. */
 const SYNONYM_WEIGHT = 0.8;
 
@@ -33,13 +34,17 @@ const SYNONYM_WEIGHT = 0.8;
  * and near misses of key phrases are read as the phrases they miss.
  */
 export class Retriever {
-  private readonly docs: Array<{ itemId: string; tf: Map<string, number>; length: number }>;
+  private readonly docs: Array<{ itemId: string; tf: Map<string, number>; title: Set<string>; length: number }>;
   private readonly idf = new Map<string, number>();
   private readonly avgLength: number;
   /** Glossary phrases as stemmed word sequences, by their first stem: "investment approvals" → [invest, approv]. */
   private readonly englishPhrases = new Map<string, Array<{ stems: string[]; planTerm: string }>>();
   private readonly corrector: PhraseCorrector;
   private readonly maxIdf: number;
+  /** Words the glossary knows as topics, in Chinese and as English stems. */
+  private readonly glossaryWords = new Set<string>();
+  /** Words of the items' titles, Chinese and English: always topics. */
+  private readonly titleWords = new Set<string>();
 
   /**
    * `cueWords` are words that only say what kind of question it is (协同, 多久, deadline): they
@@ -55,16 +60,17 @@ export class Retriever {
       const english = overlay.items[item.id];
       const action = item.actionNo ? overlay.actions[String(item.actionNo)] : overlay.overall;
       const heading = item.actionTitle || (plan.sections.find((s) => s.kind === item.section)?.title ?? '');
+      const title = [...lexicon.searchTerms(foldForMatch(item.title)), ...this.englishTerms(english.title)];
       const terms = [
-        ...repeat(lexicon.searchTerms(foldForMatch(item.title)), TITLE_BOOST),
+        ...title,
         ...lexicon.searchTerms(foldForMatch(heading)),
         ...lexicon.searchTerms(foldForMatch(item.text)),
-        ...repeat(this.englishTerms(english.title), TITLE_BOOST),
         ...this.englishTerms(`${english.summary} ${action.title}`),
       ];
       const tf = new Map<string, number>();
       terms.forEach((t) => tf.set(t, (tf.get(t) ?? 0) + 1));
-      return { itemId: item.id, tf, length: terms.length };
+      title.forEach((t) => this.titleWords.add(t));
+      return { itemId: item.id, tf, title: new Set(title), length: terms.length };
     });
     this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / this.docs.length;
     const df = new Map<string, number>();
@@ -73,8 +79,10 @@ export class Retriever {
     df.forEach((count, t) => this.idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5))));
     this.maxIdf = Math.log(1 + (n - 0.5) / 1.5);
     for (const term of lexicon.glossary) {
+      term.zh.forEach((w) => this.glossaryWords.add(w));
       for (const phrase of term.en) {
         const stems = lexicon.words(phrase);
+        stems.forEach((w) => this.glossaryWords.add(w));
         // A phrase made only of stopwords ("plan", "the tasks") says nothing about a topic.
         if (stems.every((s) => lexicon.isStopword(s))) continue;
         const list = this.englishPhrases.get(stems[0]) ?? [];
@@ -104,11 +112,14 @@ export class Retriever {
       .words(text)
       .filter((w) => this.isConcept(w))
       .map((word) => ({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]) }));
+    const own = new Set(terms.keys());
     // An expansion stands for one word of the question: the plan's term and its parts, no bigrams.
+    // It is evidence for that word only through what it adds (特色小真 → 小镇, not 特色 again).
     const expand = (phrase: string, weight: number, about: (word: string) => boolean) => {
       const added = this.lexicon.weightedTerms(phrase, weight, false);
       added.forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
-      concepts.filter((c) => about(c.word)).forEach((c) => added.forEach((_, t) => c.evidence.add(t)));
+      const evidence = [...added.keys()].filter((t) => !own.has(t));
+      concepts.filter((c) => about(c.word)).forEach((c) => evidence.forEach((t) => c.evidence.add(t)));
     };
     for (const term of this.lexicon.glossary) {
       for (const synonym of term.zh.slice(1).filter((w) => text.includes(w))) {
@@ -127,7 +138,7 @@ export class Retriever {
 
   private isConcept(word: string): boolean {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
-    return this.idf.has(word) || !this.cueWords.has(word);
+    return this.titleWords.has(word) || this.glossaryWords.has(word) || !this.cueWords.has(word);
   }
 
   /** Glossary phrases in a stemmed English question, longest first, not overlapping: "industry-city integration" before "integration". */
@@ -154,7 +165,9 @@ export class Retriever {
         query.terms.forEach((weight, term) => {
           const f = d.tf.get(term);
           if (!f) return;
-          score += weight * this.idf.get(term)! * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
+          const idf = this.idf.get(term)!;
+          score += weight * idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
+          if (d.title.has(term)) score += TITLE_WEIGHT * weight * idf;
         });
         return { itemId: d.itemId, score, coverage: this.coverage(query, d.tf) };
       })
@@ -180,6 +193,3 @@ export class Retriever {
   }
 }
 
-function repeat<T>(list: T[], times: number): T[] {
-  return Array.from({ length: times }, () => list).flat();
-}
