@@ -8,7 +8,7 @@ import { type Intent, IntentClassifier, type IntentScore, type Mask } from './un
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
 import { findReferences, type References } from './understand/references';
-import { type Hit, type Query, Retriever } from './understand/retrieval';
+import { DOCUMENT_ID, type Hit, type Query, Retriever } from './understand/retrieval';
 import { type UnitMention, UnitRecognizer } from './understand/units';
 
 /** What a conversation remembers between two questions, so that "配合单位有哪些？" knows what "it" is. */
@@ -44,11 +44,14 @@ export interface Answer {
  * its BM25 score, the share of the question's concepts it covers, and its lead over the next item.
  */
 const MIN_SCORE = 2.5;
+/** A question that names a unit is about a task only when the task's evidence is strong. */
+const STRONG_SCORE = 8;
 const ANSWER_COVERAGE = 0.5;
 const CLARIFY_COVERAGE = 0.3;
+const SINGLE_COVERAGE = 0.4;
 const CLEAR_MARGIN = 1.3;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
-const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment']);
+const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
 const scopeSchema = z.object({ home: z.array(z.string().min(1)), elsewhere: z.array(z.string().min(1)) });
@@ -105,8 +108,11 @@ export class AnswerEngine {
     const intents = this.classifier.classify(text, masks);
     const query = this.retriever.query(blank(text, masks), mentions.map((m) => m.text));
     const section = refs.section;
-    const hits = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
-    const signal = { text, lang, context, mentions, refs, intents, query, hits };
+    const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
+    // The document itself is ranked beside the items: when it wins, the question is about the document.
+    const aboutDocument = ranked[0]?.itemId === DOCUMENT_ID && isTopical(ranked[0]);
+    const hits = ranked.filter((h) => h.itemId !== DOCUMENT_ID);
+    const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
     const place = this.elsewhere.find((p) => text.includes(p));
     if (place && !this.home.some((h) => text.includes(h)) && !refs.itemIds.length) {
@@ -130,20 +136,23 @@ export class AnswerEngine {
    */
   private chooseIntent(s: Signal): Intent {
     const [top] = s.intents;
-    const topical = isTopical(s.hits[0]);
+    const topical = isTopical(s.hits[0], s.mentions.length ? STRONG_SCORE : MIN_SCORE);
     const pointed = s.refs.itemIds.length > 0 || s.refs.actionNo !== null || s.refs.ordinal !== null || s.refs.section !== null;
     const found = pointed || s.mentions.length > 0 || topical;
     if ((top.intent === 'out_of_scope' || CHITCHAT.has(top.intent)) && found && top.p < 0.9) {
       return best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
+    if (s.aboutDocument && !pointed && !s.mentions.length) return 'document';
+    // A topic phrase that the classifier took for a document question: the items' evidence decides.
+    if (top.intent === 'document' && isTopical(s.hits[0], STRONG_SCORE)) return best(s.intents, (i) => ITEM_INTENTS.has(i) && i !== 'original');
+    const unitIntent = top.intent === 'unit_leads' || top.intent === 'unit_involved';
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
-    const unitOnly = s.mentions.length > 0 && !pointed && s.refs.section === null && !topical;
-    if (unitOnly && (ITEM_INTENTS.has(top.intent) || top.intent === 'unit_leads' || top.intent === 'unit_involved')) {
-      return best(s.intents, (i) => i === 'unit_leads' || i === 'unit_involved');
-    }
-    // A unit question that also names a task, a part of the plan or a topic asks about that task.
-    if ((top.intent === 'unit_leads' || top.intent === 'unit_involved') && (pointed || topical)) {
-      return best(s.intents, (i) => ITEM_INTENTS.has(i));
+    const unitOnly = s.mentions.length > 0 && !pointed && !topical;
+    if (unitOnly && (ITEM_INTENTS.has(top.intent) || unitIntent)) return this.classifier.unitQuestion(s.text, s.masks);
+    // A unit question that names a task, a part of the plan or a topic, or that names no unit
+    // the plan knows but has words the plan uses, asks about a task.
+    if (unitIntent && (pointed || topical || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE))) {
+      return best(s.intents, (i) => ITEM_INTENTS.has(i) && i !== 'original');
     }
     return top.intent;
   }
@@ -234,6 +243,8 @@ export class AnswerEngine {
     const stands = !second || first.score >= second.score * CLEAR_MARGIN || INFORMATIONAL.has(intent);
     if (coverage >= ANSWER_COVERAGE && stands) return { kind: 'item', id: first.itemId };
     const close = s.hits.filter((h) => h.score >= first.score / CLEAR_MARGIN ** 2 && h.coverage >= CLARIFY_COVERAGE);
+    // One partial match for a question about content: answer it, the reply names the item it quotes.
+    if (close.length === 1 && INFORMATIONAL.has(intent) && coverage >= SINGLE_COVERAGE) return { kind: 'item', id: first.itemId };
     return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };
   }
 
@@ -267,15 +278,17 @@ interface Signal {
   context: AnswerContext;
   mentions: UnitMention[];
   refs: References;
+  masks: Mask[];
   intents: IntentScore[];
   query: Query;
   hits: Hit[];
+  aboutDocument: boolean;
 }
 
 type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none' };
 
-function isTopical(hit: Hit | undefined): boolean {
-  return !!hit && hit.score >= MIN_SCORE && hit.coverage >= ANSWER_COVERAGE;
+function isTopical(hit: Hit | undefined, minScore = MIN_SCORE): boolean {
+  return !!hit && hit.score >= minScore && hit.coverage >= ANSWER_COVERAGE;
 }
 
 function best(intents: IntentScore[], allowed: (i: Intent) => boolean): Intent {

@@ -96,7 +96,7 @@ export class Composer {
     return pick(
       lang,
       `${v.citation}「${v.title}」：\n${lines.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
-      `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${lines[0] ?? ''}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
+      `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${excerpt(lines[0] ?? '')}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
     );
   }
 
@@ -111,11 +111,14 @@ export class Composer {
 
   deadline(v: ItemView, lang: Lang): Reply {
     const lines = [
-      ...v.deadlines.map((d) => pick(lang, `• 到${d.year}年（${d.due}前）：${d.sentence}`, `• By the end of ${d.year} (${d.due}): 「${d.sentence}」`)),
-      ...v.recurring.map((r) => pick(lang, `• ${r.keyword}：${r.sentence}`, `• Recurring (${r.keyword}): 「${r.sentence}」`)),
+      ...v.deadlines.map((d) => pick(lang, `• 到${d.year}年（${d.due}前）：${d.sentence}`, `• By the end of ${d.year} (due ${d.due}): 「${excerpt(d.sentence)}」`)),
+      ...v.recurring.map((r) => pick(lang, `• ${r.keyword}：${r.sentence}`, `• Recurring (${RECURRING_EN[r.keyword] ?? r.keyword}): 「${excerpt(r.sentence)}」`)),
     ];
     const text = lines.length
-      ? pick(lang, `${itemName(v, 'zh')}的时间要求：\n`, `Time requirements of ${itemName(v, 'en')}:\n`) + lines.join('\n') + `\n${source(v, lang)}`
+      ? pick(lang, `${itemName(v, 'zh')}的时间要求：\n`, `Time requirements of ${itemName(v, 'en')}:\n`) +
+        lines.join('\n') +
+        pick(lang, '', `\nIn English: ${v.summaryEn}`) +
+        `\n${source(v, lang)}`
       : pick(
           lang,
           `${itemName(v, 'zh')}没有写明具体期限；它属于为期5年的行动计划（${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}年印发）。\n${source(v, 'zh')}`,
@@ -179,28 +182,30 @@ export class Composer {
     const goals = (overall?.goals ?? [])
       .filter((g) => g.figures.some((f) => /年|家|个|项|%/.test(f.unit)))
       .map((g) => goalClause(g.text));
-    const text = pick(
-      lang,
-      [
-        `《${d.title}》`,
-        `文号：${d.docNumber ?? '—'}`,
-        `印发单位：${d.issuer ?? '—'}`,
-        `成文日期：${d.signedDate ?? '—'}；印发日期：${d.printedDate ?? '—'}${d.publication ? `（${d.publication}）` : ''}`,
-        `主要目标：${goals.join('；')}`,
-        `${actions.length}大行动：${actions.map((a) => `（${a.no}）${a.title}`).join(' ')}`,
-        d.copyTo.length ? `抄送：${joinZh(d.copyTo)}` : '',
-      ].filter(Boolean).join('\n'),
-      [
-        `${o.document.title} (${d.title})`,
-        `Document number: ${d.docNumber ?? '—'}`,
-        `Issued by: ${o.document.issuer} (${d.issuer ?? '—'})`,
-        `Signed ${d.signedDate ?? '—'}, printed and issued ${d.printedDate ?? '—'}; published openly.`,
-        `Main goals: ${o.overall.summary}`,
-        `The ${actions.length} actions: ${actions.map((a) => `(${a.no}) ${o.actions[String(a.no)].title}`).join('; ')}`,
-        o.document.summary,
-      ].join('\n'),
-    );
-    return { text, suggestions: pick(lang, ['第一项行动有哪些任务？', '考核和退出机制是怎样的？'], ['What are the items of action 1?', 'How are the zones assessed?']) };
+    const zh = [
+      `《${d.title}》`,
+      `文号：${d.docNumber ?? '—'}${d.noticeTitle ? `（${d.noticeTitle}）` : ''}`,
+      `印发单位：${d.issuer ?? '—'}`,
+      `成文日期：${chineseDate(d.signedDate)}；印发日期：${chineseDate(d.printedDate)}${d.publication ? `；${d.publication}` : ''}`,
+      d.addressees.length ? `主送：${d.addressees.join('，')}` : '',
+      d.basis ? `制定依据：${d.basis}` : '',
+      goals.length ? `主要目标：${goals.join('；')}` : '',
+      `${actions.length}大行动：${actions.map((a) => `（${a.no}）${a.title}`).join(' ')}`,
+      d.copyTo.length ? `抄送：${joinZh(d.copyTo)}` : '',
+    ];
+    const en = [
+      `${o.document.title} (${d.title})`,
+      `Document number: ${d.docNumber ?? '—'}`,
+      `Issued by: ${o.document.issuer} (${d.issuer ?? '—'})`,
+      `Signed ${englishDate(d.signedDate)}, printed and issued ${englishDate(d.printedDate)}${d.publication ? '; published openly' : ''}.`,
+      `Main goals: ${o.overall.summary}`,
+      `The ${actions.length} actions: ${actions.map((a) => `(${a.no}) ${o.actions[String(a.no)].title}`).join('; ')}`,
+      o.document.summary,
+    ];
+    return {
+      text: pick(lang, zh, en).filter(Boolean).join('\n'),
+      suggestions: pick(lang, ['第一项行动有哪些任务？', '考核和退出机制是怎样的？'], ['What are the items of action 1?', 'How are the zones assessed?']),
+    };
   }
 
   help(lang: Lang): Reply {
@@ -253,6 +258,26 @@ export class Composer {
   truncationNote(lang: Lang): string {
     return pick(lang, `（您的问题超过${MAX_QUESTION_CHARS}字，我只读了前${MAX_QUESTION_CHARS}字。）`, `(Your question was longer than ${MAX_QUESTION_CHARS} characters; I read only the first ${MAX_QUESTION_CHARS}.)`);
   }
+}
+
+/** 2016-11-16 → 2016年11月16日 */
+function chineseDate(iso: string | null): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
+  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '—';
+}
+
+/** 2016-11-16 → 16 November 2016 */
+function englishDate(iso: string | null): string {
+  if (!iso) return '—';
+  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
+/** How the plan's recurring words read in English. */
+const RECURRING_EN: Record<string, string> = { 每年: 'every year', 逐年: 'year by year', 定期: 'regularly', 每季度: 'every quarter', 每半年: 'every half year', 每月: 'every month', 常态化: 'as a routine' };
+
+/** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
+function excerpt(sentence: string, max = 60): string {
+  return sentence.length > max ? `${sentence.slice(0, max)}…` : sentence;
 }
 
 /** The clause of a goal sentence that holds its figure, and the clause after it: 通过5年的努力，全省经济开发区综合实力显著提升. */

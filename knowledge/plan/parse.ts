@@ -107,6 +107,7 @@ function parseFrontMatter(paragraphs: Paragraph[]): PlanDocument {
     publication: null,
     copyTo: [],
     preamble: null,
+    basis: null,
     leadRule: null,
   };
   const texts = paragraphs.map((p) => p.text);
@@ -134,6 +135,7 @@ function parseFrontMatter(paragraphs: Paragraph[]): PlanDocument {
   doc.title = titleIndex >= 0 ? rest[titleIndex] : (quoted?.[1] ?? '');
   const preamble = rest.slice(titleIndex + 1);
   doc.preamble = preamble.length ? preamble.join('\n') : null;
+  doc.basis = /根据(《[^》]+》(?:[（(][^）)]+[）)])?)/.exec(doc.preamble ?? '')?.[1] ?? null;
   return doc;
 }
 

@@ -12,6 +12,8 @@ export interface PlanDocument {
   publication: string | null; // e.g. 此件公开发布
   copyTo: string[];
   preamble: string | null;
+  /** The document the plan says it implements (根据《…》（…）精神). */
+  basis: string | null;
   leadRule: string | null; // e.g. 排在首位的部门为牵头部门
 }
 

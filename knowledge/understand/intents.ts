@@ -18,6 +18,7 @@ export type Intent = (typeof INTENTS)[number];
  */
 const CUE_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'unit_leads', 'unit_involved', 'deadline', 'original', 'help', 'greeting', 'thanks']);
 const TOPIC_INTENTS: ReadonlySet<Intent> = new Set(['content', 'procedure', 'assessment']);
+const UNIT_INTENTS: ReadonlySet<Intent> = new Set(['unit_leads', 'unit_involved']);
 const CUE_MIN_EXAMPLES = 2;
 const CUE_RATIO = 3;
 
@@ -34,16 +35,16 @@ export interface Mask {
 }
 
 /** Features for the classifier: words and character bigrams, with recognized mentions replaced by placeholders. */
-export function features(lexicon: Lexicon, text: string, masks: Mask[]): string[] {
+export function features(lexicon: Lexicon, text: string, masks: Mask[], withBigrams = true): string[] {
   const out: string[] = [];
+  const add = (piece: string) => out.push(...lexicon.words(piece), ...(withBigrams ? lexicon.bigrams(piece) : []));
   let at = 0;
   for (const m of [...masks].sort((a, b) => a.start - b.start)) {
-    const piece = text.slice(at, m.start);
-    out.push(...lexicon.words(piece), ...lexicon.bigrams(piece), m.token);
+    add(text.slice(at, m.start));
+    out.push(m.token);
     at = Math.max(at, m.end);
   }
-  const rest = text.slice(at);
-  out.push(...lexicon.words(rest), ...lexicon.bigrams(rest));
+  add(text.slice(at));
   return out;
 }
 
@@ -63,6 +64,11 @@ export interface IntentScore {
 /** natural's naive Bayes, trained at start-up on the example utterances of knowledge/data/intents.json. */
 export class IntentClassifier {
   private readonly classifier: TokenClassifier = createClassifier();
+  /**
+   * Leads or takes part: a second classifier on the unit examples alone, on words without
+   * bigrams, so that the one word that differs (牵头, 参与) is not outvoted by the many they share.
+   */
+  private readonly unitClassifier: TokenClassifier = createClassifier();
   /** Words that say what kind of question it is rather than what it is about. */
   readonly cueWords = new Set<string>();
 
@@ -75,14 +81,22 @@ export class IntentClassifier {
         const text = foldForMatch(example);
         const tokens = features(lexicon, text, placeholderMasks(text));
         if (tokens.length) this.classifier.addDocument(tokens, intent);
+        if (UNIT_INTENTS.has(intent)) this.unitClassifier.addDocument(features(lexicon, text, placeholderMasks(text), false), intent);
         const counts = CUE_INTENTS.has(intent) ? inCue : TOPIC_INTENTS.has(intent) ? inTopic : null;
         new Set(lexicon.words(text)).forEach((w) => counts?.set(w, (counts.get(w) ?? 0) + 1));
       }
     }
     this.classifier.train();
+    this.unitClassifier.train();
     inCue.forEach((n, w) => {
       if (n >= CUE_MIN_EXAMPLES && n >= CUE_RATIO * ((inTopic.get(w) ?? 0) + 1)) this.cueWords.add(w);
     });
+  }
+
+  /** For a question about a unit: whether it asks what the unit leads or everything it takes part in. */
+  unitQuestion(text: string, masks: Mask[]): 'unit_leads' | 'unit_involved' {
+    const [top] = this.unitClassifier.getClassifications(features(this.lexicon, text, masks, false));
+    return top?.label === 'unit_leads' ? 'unit_leads' : 'unit_involved';
   }
 
   /** Intents from most to least likely, probabilities summing to 1. */

@@ -30,7 +30,7 @@ const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | '
   { re: /\baction\s*(\d)\b/g, kind: 'action' },
   // 第二个, the second one
   { re: new RegExp(`第${NUM}(?:个|条|项)`, 'g'), kind: 'ordinal' },
-  { re: /\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th)\b(?:\s+(?:one|item|task))?|\b(?:number|no\.?|#)\s*(\d)\b/g, kind: 'ordinal' },
+  { re: /\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th)\s+(?:one|item|task|option)\b|\b(?:the|about)\s+(first|second|third|fourth|fifth|sixth)\s*(?:[.?!]|$)|\b(?:number|no\.?|#)\s*(\d)\b/g, kind: 'ordinal' },
 ];
 
 const ENGLISH_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];

@@ -13,6 +13,9 @@ export interface Query {
   concepts: Array<{ word: string; evidence: Set<string> }>;
 }
 
+/** The id under which the document itself (its front matter and 总体要求) is indexed beside the items. */
+export const DOCUMENT_ID = 'document';
+
 export interface Hit {
   itemId: string;
   score: number;
@@ -56,6 +59,11 @@ export class Retriever {
     overlay: EnglishOverlay,
     private readonly cueWords: ReadonlySet<string> = new Set(),
   ) {
+    const d = plan.document;
+    const documentText = [d.title, d.noticeTitle, d.noticeText, d.preamble, plan.overall?.text, ...plan.sections.map((x) => x.title), ...plan.actions.map((a) => a.title)].join('\n');
+    const documentEnglish = [overlay.document.title, overlay.document.summary, overlay.overall.title, overlay.overall.summary].join(' ');
+    const documentTerms = [...lexicon.searchTerms(foldForMatch(documentText)), ...this.englishTerms(documentEnglish)];
+    const documentDoc = { itemId: DOCUMENT_ID, tf: counts(documentTerms), title: new Set<string>(), length: documentTerms.length };
     this.docs = plan.items.map((item) => {
       const english = overlay.items[item.id];
       const action = item.actionNo ? overlay.actions[String(item.actionNo)] : overlay.overall;
@@ -67,11 +75,10 @@ export class Retriever {
         ...lexicon.searchTerms(foldForMatch(item.text)),
         ...this.englishTerms(`${english.summary} ${action.title}`),
       ];
-      const tf = new Map<string, number>();
-      terms.forEach((t) => tf.set(t, (tf.get(t) ?? 0) + 1));
       title.forEach((t) => this.titleWords.add(t));
-      return { itemId: item.id, tf, title: new Set(title), length: terms.length };
+      return { itemId: item.id, tf: counts(terms), title: new Set(title), length: terms.length };
     });
+    this.docs.push(documentDoc);
     this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / this.docs.length;
     const df = new Map<string, number>();
     this.docs.forEach((d) => d.tf.forEach((_, t) => df.set(t, (df.get(t) ?? 0) + 1)));
@@ -193,3 +200,8 @@ export class Retriever {
   }
 }
 
+function counts(terms: string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  terms.forEach((t) => tf.set(t, (tf.get(t) ?? 0) + 1));
+  return tf;
+}

@@ -37,8 +37,12 @@ export class UnitRecognizer {
       byForm.get(folded)!.add(unit);
     };
     for (const u of directory) {
-      [u.name, u.fullName, u.english, ...u.abbreviations, ...u.englishAliases].forEach((f) => add(f, u.name));
-      for (const s of u.successors) [s.name, s.fullName, s.english, ...s.aliases].forEach((f) => add(f, u.name));
+      [u.name, u.fullName, ...u.abbreviations].forEach((f) => add(f, u.name));
+      [u.english, ...u.englishAliases].flatMap(englishVariants).forEach((f) => add(f, u.name));
+      for (const s of u.successors) {
+        [s.name, s.fullName, ...s.aliases].forEach((f) => add(f, u.name));
+        englishVariants(s.english).forEach((f) => add(f, u.name));
+      }
     }
     this.aliases = [...byForm.entries()]
       .map(([form, units]) => ({ form, units: [...units], latin: !/[\u3400-\u9fff]/.test(form) }))
@@ -101,6 +105,24 @@ export class UnitRecognizer {
     }
     return found;
   }
+}
+
+const ENGLISH_PREFIX = /^(?:the |shandong provincial |shandong province |shandong |provincial )+/;
+const ENGLISH_SUFFIX = / of (?:shandong province|shandong provincial people's government|shandong|the people's republic of china)$/;
+
+/**
+ * The ways people write an official English name: "Shandong Provincial Department of Natural
+ * Resources" is also "Department of Natural Resources" and "Natural Resources Department".
+ */
+function englishVariants(name: string): string[] {
+  const full = foldForMatch(name);
+  const core = full.replace(ENGLISH_PREFIX, '').replace(ENGLISH_SUFFIX, '').replace(ENGLISH_PREFIX, '');
+  const variants = new Set([full, core]);
+  const ofForm = /^(department|bureau|office|administration|commission) (?:of|for) (.+)$/.exec(core);
+  if (ofForm) variants.add(`${ofForm[2]} ${ofForm[1]}`);
+  const suffixForm = /^(.+) (department|bureau|office|administration|commission)$/.exec(core);
+  if (suffixForm) variants.add(`${suffixForm[2]} of ${suffixForm[1]}`);
+  return [...variants].filter((v) => v.length >= 6);
 }
 
 function* occurrences(text: string, alias: Alias): Generator<number> {

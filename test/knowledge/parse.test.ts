@@ -64,6 +64,7 @@ describe('parsing the real plan', () => {
       printedDate: '2016-11-16',
       publication: '此件公开发布',
       leadRule: '排在首位的部门为牵头部门',
+      basis: '《国务院办公厅关于完善国家级经济技术开发区考核制度促进创新驱动发展的指导意见》（国办发〔2016〕14号）',
     });
     expect(plan.document.addressees).toEqual(['各市人民政府', '各县（市、区）人民政府', '省政府各部门、各直属机构', '各大企业', '各高等院校']);
     expect(plan.document.copyTo).toEqual(['省委各部门', '省人大常委会办公厅', '省政协办公厅', '省法院', '省检察院', '各民主党派省委']);
