@@ -52,6 +52,7 @@ const SINGLE_COVERAGE = 0.4;
 const CLEAR_MARGIN = 1.3;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
+const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
 const scopeSchema = z.object({ home: z.array(z.string().min(1)), elsewhere: z.array(z.string().min(1)) });
@@ -138,23 +139,25 @@ export class AnswerEngine {
     const [top] = s.intents;
     const topical = isTopical(s.hits[0], s.mentions.length ? STRONG_SCORE : MIN_SCORE);
     const pointed = s.refs.itemIds.length > 0 || s.refs.actionNo !== null || s.refs.ordinal !== null || s.refs.section !== null;
-    const found = pointed || s.mentions.length > 0 || topical;
-    if ((top.intent === 'out_of_scope' || CHITCHAT.has(top.intent)) && found && top.p < 0.9) {
-      return best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
+    let intent = top.intent;
+    if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && (pointed || s.mentions.length > 0 || topical) && top.p < 0.9) {
+      intent = best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
-    if (s.aboutDocument && !pointed && !s.mentions.length) return 'document';
-    // A topic phrase that the classifier took for a document question: the items' evidence decides.
-    if (top.intent === 'document' && isTopical(s.hits[0], STRONG_SCORE)) return best(s.intents, (i) => ITEM_INTENTS.has(i) && i !== 'original');
-    const unitIntent = top.intent === 'unit_leads' || top.intent === 'unit_involved';
+    // The document has no lead, deadline or units: only an open question can be about it.
+    if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
+    const aboutTask = pointed || topical;
+    if (intent === 'unit_leads' || intent === 'unit_involved') {
+      if (s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text, s.masks);
+      // A unit question that names a task, a part of the plan or a topic, or that names no unit
+      // the plan knows but uses the plan's words, asks about a task.
+      if (aboutTask || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE)) return itemIntent(s.intents);
+      return intent;
+    }
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
-    const unitOnly = s.mentions.length > 0 && !pointed && !topical;
-    if (unitOnly && (ITEM_INTENTS.has(top.intent) || unitIntent)) return this.classifier.unitQuestion(s.text, s.masks);
-    // A unit question that names a task, a part of the plan or a topic, or that names no unit
-    // the plan knows but has words the plan uses, asks about a task.
-    if (unitIntent && (pointed || topical || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE))) {
-      return best(s.intents, (i) => ITEM_INTENTS.has(i) && i !== 'original');
-    }
-    return top.intent;
+    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text, s.masks);
+    // A topic phrase that the classifier took for a document question: the items' evidence decides.
+    if (intent === 'document' && isTopical(s.hits[0], STRONG_SCORE)) return itemIntent(s.intents);
+    return intent;
   }
 
   private unitAnswer(intent: Intent, s: Signal) {
@@ -192,7 +195,12 @@ export class AnswerEngine {
       const reply = this.composer.clarify(options, s.lang, (v) => this.followUpFor(intent, v, s.lang));
       return { ...this.reply(intent, 'clarify', reply), taskIds: target.options, items: options, context: { itemIds: target.options } };
     }
-    if (target.kind === 'none') return this.reply(intent, 'unknown', this.composer.unknown(s.lang, 'no_match'));
+    if (target.kind === 'none') {
+      // One weak candidate is offered as a button, not given as the answer.
+      const maybe = target.maybe ? this.views.item(target.maybe) : undefined;
+      const reply = this.composer.unknown(s.lang, 'no_match');
+      return this.reply(intent, 'unknown', maybe ? { ...reply, suggestions: [this.followUpFor(intent, maybe, s.lang)] } : reply);
+    }
     const v = this.views.item(target.id);
     const reply = this.itemReply(intent, v, s);
     const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
@@ -244,7 +252,8 @@ export class AnswerEngine {
     if (coverage >= ANSWER_COVERAGE && stands) return { kind: 'item', id: first.itemId };
     const close = s.hits.filter((h) => h.score >= first.score / CLEAR_MARGIN ** 2 && h.coverage >= CLARIFY_COVERAGE);
     // One partial match for a question about content: answer it, the reply names the item it quotes.
-    if (close.length === 1 && INFORMATIONAL.has(intent) && coverage >= SINGLE_COVERAGE) return { kind: 'item', id: first.itemId };
+    if (close.length === 1 && coverage < SINGLE_COVERAGE) return { kind: 'none', maybe: first.itemId };
+    if (close.length === 1 && INFORMATIONAL.has(intent)) return { kind: 'item', id: first.itemId };
     return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };
   }
 
@@ -285,10 +294,15 @@ interface Signal {
   aboutDocument: boolean;
 }
 
-type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none' };
+type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none'; maybe?: string };
 
 function isTopical(hit: Hit | undefined, minScore = MIN_SCORE): boolean {
   return !!hit && hit.score >= minScore && hit.coverage >= ANSWER_COVERAGE;
+}
+
+/** The item intent the classifier found likely, or a content question when it found none. */
+function itemIntent(intents: IntentScore[]): Intent {
+  return intents.find((s) => ITEM_INTENTS.has(s.intent) && s.intent !== 'original' && s.p >= 0.1)?.intent ?? 'content';
 }
 
 function best(intents: IntentScore[], allowed: (i: Intent) => boolean): Intent {

@@ -46,7 +46,7 @@ export function itemFollowUps(v: ItemView, lang: Lang): string[] {
   );
 }
 
-/** The sentences of an item that best answer, in the plan's order; `weight` says how much each matched term counts. */
+/** The sentences of an item that best answer, best first; `weight` says how much each matched term counts. */
 export function answeringSentences(v: ItemView, terms: Map<string, number>, weight: (t: string) => number, max = 2): string[] {
   const all = sentences(v.text);
   const scored = all.map((s, index) => {
@@ -58,7 +58,7 @@ export function answeringSentences(v: ItemView, terms: Map<string, number>, weig
   });
   const best = scored.filter((x) => x.score > 0 && x.index > 0).sort((a, b) => b.score - a.score).slice(0, max);
   if (!best.length) return all.slice(1, 2).length ? all.slice(1, 2) : all.slice(0, 1);
-  return best.sort((a, b) => a.index - b.index).map((x) => x.s);
+  return best.map((x) => x.s);
 }
 
 export class Composer {
@@ -86,17 +86,18 @@ export class Composer {
     return { text, suggestions: itemFollowUps(v, lang) };
   }
 
-  /** The sentences that answer, quoted, with who is responsible and where it stands. */
+  /** The sentences that answer (best first), quoted in the plan's order, with who is responsible and where it stands. */
   content(v: ItemView, lang: Lang, quoted: string[]): Reply {
     return { text: this.quote(v, lang, quoted), suggestions: itemFollowUps(v, lang) };
   }
 
   private quote(v: ItemView, lang: Lang, quoted: string[]): string {
-    const lines = quoted.length ? quoted : sentences(v.text).slice(1, 2);
+    const best = quoted.length ? quoted : sentences(v.text).slice(1, 2);
+    const inOrder = sentences(v.text).filter((s) => best.includes(s));
     return pick(
       lang,
-      `${v.citation}「${v.title}」：\n${lines.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
-      `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${excerpt(lines[0] ?? '')}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
+      `${v.citation}「${v.title}」：\n${inOrder.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
+      `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${excerpt(best[0] ?? '')}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
     );
   }
 

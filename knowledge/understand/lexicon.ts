@@ -88,7 +88,7 @@ export class Lexicon {
     const content = this.words(text).filter((w) => !this.isStopword(w));
     for (const word of content) {
       add(word, /^[\u3400-\u9fff]$/.test(word) ? 0.3 : 1);
-      this.partsOf(word).forEach((p) => add(p, withBigrams ? 0.5 : 0.3));
+      this.partsOf(word).forEach((p) => add(p, 0.5));
     }
     if (withBigrams) this.bigrams(content.join(' ')).forEach((b) => add(b, 0.3));
     return terms;

@@ -29,6 +29,8 @@ const B = 0.75;
 const TITLE_WEIGHT = 1;
 /** A colloquial word stands for the plan's term a little less surely than the term itself. */
 const SYNONYM_WEIGHT = 0.8;
+/** How much of the score depends on covering the question's concepts. */
+const COVERAGE_PULL = 0.75;
 
 /**
  * BM25 over the plan's items. Each item is indexed by its Chinese words and bigrams (title
@@ -145,6 +147,8 @@ export class Retriever {
 
   private isConcept(word: string): boolean {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
+    // jieba glues leftovers into words (在组织实施中要做 → 中要): made of function characters only, it is no topic.
+    if ([...word].every((c) => this.lexicon.isStopword(c))) return false;
     return this.titleWords.has(word) || this.glossaryWords.has(word) || !this.cueWords.has(word);
   }
 
@@ -176,7 +180,9 @@ export class Retriever {
           score += weight * idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
           if (d.title.has(term)) score += TITLE_WEIGHT * weight * idf;
         });
-        return { itemId: d.itemId, score, coverage: this.coverage(query, d.tf) };
+        const coverage = this.coverage(query, d.tf);
+        // An item that leaves concepts of the question unaccounted for ranks below one that covers them.
+        return { itemId: d.itemId, score: score * (1 - COVERAGE_PULL + COVERAGE_PULL * coverage), coverage };
       })
       .filter((h) => h.score > 0)
       .sort((a, b) => b.score - a.score);
@@ -191,7 +197,8 @@ export class Retriever {
       total += weight;
       if ([...c.evidence].some((t) => tf.has(t))) covered += weight;
     }
-    return total ? covered / total : 0;
+    // A question with no concept of its own (only cue words and named units) leaves nothing uncovered.
+    return total ? covered / total : 1;
   }
 
   /** How much a term says (its idf), for picking the sentences that answer. */
