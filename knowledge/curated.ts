@@ -42,6 +42,7 @@ const successorSchema = z.object({
   english: text,
   year: z.number().int().min(2016).max(2100),
   aliases: z.array(text).default([]),
+  englishAliases: z.array(text).default([]),
   note: z.string().default(''),
 });
 

@@ -52,6 +52,8 @@ const SINGLE_COVERAGE = 0.4;
 const CLEAR_MARGIN = 1.3;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
+/** Words that end a unit's name: a unit question without a known unit may still name one the plan lacks. */
+const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commission|administration|bank|customs/;
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
@@ -155,13 +157,18 @@ export class AnswerEngine {
     }
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
     if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text, s.masks);
+    // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
+    if (intent === 'original' && !pointed && s.query.concepts.length) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
     if (intent === 'document' && isTopical(s.hits[0], STRONG_SCORE)) return itemIntent(s.intents);
     return intent;
   }
 
   private unitAnswer(intent: Intent, s: Signal) {
-    if (!s.mentions.length) return this.reply(intent, 'unknown', this.composer.unknown(s.lang, 'no_unit'));
+    if (!s.mentions.length) {
+      const namesAUnit = UNIT_LIKE.test(s.text);
+      return this.reply(intent, 'unknown', this.composer.unknown(s.lang, namesAUnit ? 'no_unit' : 'no_match'));
+    }
     const names = [...new Set(s.mentions.flatMap((m) => m.units))];
     const mentioned = s.mentions.map((m) => m.text).join('、');
     const r = this.composer.units(names, mentioned, s.lang, intent === 'unit_leads');
@@ -241,6 +248,10 @@ export class AnswerEngine {
     if (s.refs.itemIds.length) return { kind: 'item', id: s.refs.itemIds[0] };
     const listed = s.context.itemIds ?? [];
     if (s.refs.ordinal !== null && listed[s.refs.ordinal - 1]) return { kind: 'item', id: listed[s.refs.ordinal - 1] };
+    // A follow-up with no topic of its own (配合单位有哪些？ 有什么时间要求？) is about the last item.
+    if (s.context.itemId && !s.query.concepts.length && s.refs.section === null && s.refs.actionNo === null) {
+      return { kind: 'item', id: s.context.itemId };
+    }
     const [first, second] = s.hits;
     const coverage = first?.coverage ?? 0;
     if (s.refs.actionNo !== null && !isTopical(first)) return { kind: 'action', no: s.refs.actionNo };

@@ -242,7 +242,7 @@ export class Composer {
   unknown(lang: Lang, reason: 'no_match' | 'no_unit' | 'empty'): Reply {
     const text = {
       no_match: pick(lang, '我没有在《行动计划》中找到能可靠回答这个问题的内容，为避免给出错误的部门，我不做猜测。请换个说法，或提到具体的任务（如“土地”“人才”“4.3”）。', "I don't know: I found nothing in the plan that answers this reliably, and I would rather not guess a department. Try naming the task (e.g. \"land\", \"talent\", \"4.3\")."),
-      no_unit: pick(lang, '请告诉我是哪个部门，例如“省商务厅牵头哪些任务？”（也可以用“自然资源厅”“市场监管局”等现在的名称）。', 'Which department do you mean? For example: "Which tasks does the Department of Commerce lead?"'),
+      no_unit: pick(lang, '我不认识这个部门，它可能不是《行动计划》列出的责任单位。请用计划中的名称或现在的名称，例如“省商务厅牵头哪些任务？”“自然资源厅参与哪些任务？”。', 'I do not know that department: it may not be one of the units the plan names. Try its name in the plan or today, e.g. "Which tasks does the Department of Commerce lead?"'),
       empty: pick(lang, '请输入您的问题，例如“谁牵头土地任务？”', 'Please type a question, e.g. "Who leads the land-use task?"'),
     }[reason];
     return { text, suggestions: this.help(lang).suggestions };

@@ -26,7 +26,6 @@ interface Tokenizer {
 const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => TokenClassifier;
 export const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as Stemmer;
 const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer') as { WordTokenizer: new () => Tokenizer };
-export const JaroWinklerDistance = require('natural/lib/natural/distance/jaro-winkler_distance') as (a: string, b: string) => number;
 export const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
   DamerauLevenshteinDistance: (a: string, b: string) => number;
 };

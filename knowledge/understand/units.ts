@@ -1,6 +1,6 @@
 import type { DirectoryUnit } from '../curated';
 import { foldForMatch } from './normalize';
-import { DamerauLevenshteinDistance, JaroWinklerDistance } from './natural';
+import { DamerauLevenshteinDistance } from './natural';
 
 /** A mention of a unit in a question, resolved to the plan's units (a successor may stand for several). */
 export interface UnitMention {
@@ -41,7 +41,7 @@ export class UnitRecognizer {
       [u.english, ...u.englishAliases].flatMap(englishVariants).forEach((f) => add(f, u.name));
       for (const s of u.successors) {
         [s.name, s.fullName, ...s.aliases].forEach((f) => add(f, u.name));
-        englishVariants(s.english).forEach((f) => add(f, u.name));
+        [s.english, ...s.englishAliases].flatMap(englishVariants).forEach((f) => add(f, u.name));
       }
     }
     this.aliases = [...byForm.entries()]
@@ -86,7 +86,11 @@ export class UnitRecognizer {
     return found;
   }
 
-  /** An English name with a typo: word n-grams of the same length, Jaro-Winkler ≥ 0.94. */
+  /**
+   * An English name with a typo: word n-grams of the same word count within two edits (and a
+   * tenth of the length). Edits rather than Jaro-Winkler: its bonus for a shared prefix would
+   * read "intellectual property work" as "intellectual property office".
+   */
   private nearEnglish(text: string): UnitMention[] {
     const words = [...text.matchAll(/[a-z][a-z'&-]*/g)];
     if (words.length < 2) return [];
@@ -98,7 +102,9 @@ export class UnitRecognizer {
         const start = words[i].index!;
         const last = words[i + n - 1];
         const end = last.index! + last[0].length;
-        if (Math.abs(end - start - alias.form.length) <= 3 && JaroWinklerDistance(text.slice(start, end), alias.form) >= 0.94) {
+        if (Math.abs(end - start - alias.form.length) > 2) continue;
+        const edits = DamerauLevenshteinDistance(text.slice(start, end), alias.form);
+        if (edits > 0 && edits <= Math.min(2, Math.floor(alias.form.length / 10))) {
           found.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'fuzzy' });
         }
       }

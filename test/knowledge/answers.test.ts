@@ -1,0 +1,173 @@
+import path from 'node:path';
+import { Database } from '../../knowledge/database';
+import { type Answer, type AnswerContext, AnswerEngine } from '../../knowledge/engine';
+import { ensureKnowledgeBase } from '../../knowledge/store';
+import { MAX_QUESTION_CHARS } from '../../knowledge/understand/normalize';
+import { judge, readCases } from '../eval/judge';
+
+let engine: AnswerEngine;
+let db: Database;
+
+beforeAll(async () => {
+  db = await Database.open(':memory:');
+  engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
+});
+afterAll(() => db.close());
+
+/** Asks the questions in order, carrying each answer's context to the next, as a chat does. */
+function conversation(questions: string[]): Answer[] {
+  let context: AnswerContext = {};
+  return questions.map((q) => {
+    const a = engine.answer(q, context);
+    context = a.context;
+    return a;
+  });
+}
+
+describe('answer quality on question sets', () => {
+  test.each([
+    ['our own set', path.join(__dirname, '../eval/questions.jsonl')],
+    ['the shared example set', path.join(__dirname, '../../../shared/eval/dev.jsonl')],
+  ])('%s: at least 95%% right', (_name, file) => {
+    const cases = readCases(file);
+    const misses = cases.map((c) => ({ c, why: judge(c, engine.answer(c.q)) })).filter((r) => r.why.length);
+    const rate = 1 - misses.length / cases.length;
+    if (rate < 0.95) console.log(misses.map((m) => `${m.c.id} ${m.c.q}: ${m.why.join('; ')}`).join('\n'));
+    expect(cases.length).toBeGreaterThanOrEqual(40);
+    expect(rate).toBeGreaterThanOrEqual(0.95);
+  });
+});
+
+describe('who leads', () => {
+  test('names the lead with its successor, the co-responsible units, the item and the citation', () => {
+    const a = engine.answer('谁牵头土地任务？');
+    expect(a).toMatchObject({ lang: 'zh', intent: 'lead', status: 'answered', taskIds: ['4.3'] });
+    expect(a.departments).toEqual(['省国土资源厅', '省发展改革委', '省住房城乡建设厅', '省商务厅']);
+    expect(a.answer).toContain('省国土资源厅（现省自然资源厅）');
+    expect(a.answer).toContain('完善土地开发利用机制');
+    expect(a.answer).toContain('《行动计划》二（四）3');
+  });
+
+  test('understands traditional characters, typos and item numbers in several notations', () => {
+    expect(engine.answer('誰牽頭土地任務').taskIds[0]).toBe('4.3');
+    expect(engine.answer('特色小真谁牵头').departments[0]).toBe('省商务厅');
+    for (const q of ['4.3谁牵头', '（四）3的牵头单位', '第四项行动第3条谁牵头', 'who leads item 4.3']) {
+      expect(engine.answer(q).taskIds[0]).toBe('4.3');
+    }
+  });
+
+  test('answers in English, with the Chinese names in brackets', () => {
+    const a = engine.answer('Who leads the land-use task?');
+    expect(a.lang).toBe('en');
+    expect(a.answer).toMatch(/^The lead for item 4\.3 "Improve the land development and utilization mechanism"/);
+    expect(a.answer).toContain('(省国土资源厅; now Shandong Provincial Department of Natural Resources)');
+  });
+});
+
+describe('what a unit does', () => {
+  test('resolves successor names and abbreviations to the plan’s units, with counts', () => {
+    const land = engine.answer('自然资源厅牵头哪些任务');
+    expect(land).toMatchObject({ intent: 'unit_leads', taskIds: ['4.3'], departments: ['省国土资源厅'] });
+    expect(land.answer).toMatch(/牵头1项任务，配合7项/);
+    const market = engine.answer('市场监管局参与哪些任务');
+    expect(market.departments).toEqual(['省工商局', '省质监局']);
+    expect(market.taskIds.sort()).toEqual(['1.4', '2.2', '3.2', '5.1', '5.2']);
+    expect(engine.answer('Which tasks does the Development and Reform Commission lead?').taskIds).toEqual(['4.1', '4.4']);
+  });
+});
+
+describe('follow-ups keep the context', () => {
+  test('谁牵头土地任务？ → 配合单位有哪些？ → 有什么时间要求？ → 原文', () => {
+    const [, co, deadline, original] = conversation(['谁牵头土地任务？', '配合单位有哪些？', '有什么时间要求？', '原文']);
+    expect(co).toMatchObject({ intent: 'co_units', taskIds: ['4.3'] });
+    expect(co.answer).toContain('配合单位（3个）：省发展改革委、省住房城乡建设厅、省商务厅');
+    expect(deadline).toMatchObject({ intent: 'deadline', taskIds: ['4.3'] });
+    expect(deadline.answer).toContain('定期开展经济开发区节约集约用地考核评价工作');
+    expect(original.answer).toContain('建立项目入园联席审查制度。');
+  });
+
+  test('省商务厅牵头哪些任务？ → 第二个详细说说', () => {
+    const [list, second] = conversation(['省商务厅牵头哪些任务？', '第二个详细说说']);
+    expect(list.taskIds.slice(0, 2)).toEqual(['2.1', '2.2']);
+    expect(second.taskIds[0]).toBe('2.2');
+    expect(second.answer).toContain('转变外贸发展方式');
+  });
+
+  test('"what about the co-responsible units?" in English', () => {
+    const [, co] = conversation(['Who leads the land-use task?', 'what about the co-responsible units?']);
+    expect(co).toMatchObject({ lang: 'en', intent: 'co_units', taskIds: ['4.3'] });
+    expect(co.answer).toMatch(/^Co-responsible for item 4\.3/);
+  });
+});
+
+describe('content and procedures', () => {
+  test('quotes the sentences that answer, not the whole paragraph', () => {
+    const a = engine.answer('项目审批能不能在一个窗口办完');
+    expect(a.taskIds[0]).toBe('5.2');
+    expect(a.answer).toContain('推行一个窗口受理、集中办理、限时办结、统一反馈机制');
+    expect(a.answer).not.toContain('不断完善涉外医疗、教育、文化、娱乐等设施建设');
+    expect(a.answer).toContain('《行动计划》二（五）2');
+  });
+
+  test('the assessment rule of 5.5', () => {
+    const a = engine.answer('连续两年考核后两位会怎样');
+    expect(a.taskIds[0]).toBe('5.5');
+    expect(a.answer).toContain('连续两年考核后两位的兼并整合或退出');
+  });
+
+  test('document facts', () => {
+    const a = engine.answer('这份文件的文号是什么');
+    expect(a.intent).toBe('document');
+    expect(a.taskIds).toEqual([]);
+    expect(a.answer).toContain('鲁政办字〔2016〕202号');
+    expect(a.answer).toContain('2016年11月16日');
+  });
+});
+
+describe('when it should not guess', () => {
+  test('close items get a clarification with the options, and no department', () => {
+    const a = engine.answer('平台建设谁牵头');
+    expect(a.status).toBe('clarify');
+    expect(a.departments).toEqual([]);
+    expect(a.taskIds.length).toBeGreaterThanOrEqual(2);
+    expect(a.suggestions).toHaveLength(a.taskIds.length);
+    expect(a.answer).toMatch(/^您是不是想问/);
+  });
+
+  test('out-of-scope questions get no item and say what the assistant can do', () => {
+    for (const q of ['北京今天限行尾号是多少', 'How do I bake sourdough bread?', '江苏省开发区的扶持政策有哪些']) {
+      const a = engine.answer(q);
+      expect(a.taskIds).toEqual([]);
+      expect(a.departments).toEqual([]);
+      expect(a.answer).toMatch(/行动计划|action plan/i);
+    }
+    expect(engine.answer('江苏省开发区的扶持政策有哪些').answer).toContain('江苏');
+  });
+});
+
+describe('bad input', () => {
+  test.each([
+    ['empty', ''],
+    ['blank', '   \n\t  '],
+    ['emoji only', '😀😀🎉'],
+    ['control characters', '\u0000\u0007\u001b[31m谁牵头\u0000土地任务'],
+    ['SQL-like text', "'; DROP TABLE kb_items; --"],
+    ['mixed Chinese and English', '4.3 的 lead 是谁'],
+    ['a lone surrogate', '\ud800土地'],
+  ])('%s: a sensible reply, never an exception', (_name, q) => {
+    const a = engine.answer(q);
+    expect(a.answer.trim().length).toBeGreaterThan(0);
+    expect(['zh', 'en']).toContain(a.lang);
+  });
+
+  test('control characters are dropped, not read', () => {
+    expect(engine.answer('\u0000\u0007谁牵头\u0000土地任务').taskIds[0]).toBe('4.3');
+  });
+
+  test('a 10,000-character question is cut at the documented length and the reply says so', () => {
+    const a = engine.answer(`谁牵头土地任务？${'啊'.repeat(10_000)}`);
+    expect(a.truncated).toBe(true);
+    expect(a.question.length).toBe(MAX_QUESTION_CHARS);
+    expect(a.answer).toContain(`超过${MAX_QUESTION_CHARS}字`);
+  });
+});
