@@ -54,6 +54,7 @@ const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content'
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
 /** Words that end a unit's name: a unit question without a known unit may still name one the plan lacks. */
 const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commission|administration|bank|customs/;
+const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original', 'unit_leads', 'unit_involved']);
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
@@ -145,6 +146,10 @@ export class AnswerEngine {
     if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && (pointed || s.mentions.length > 0 || topical) && top.p < 0.9) {
       intent = best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
+    // A question that does not say what it asks (a bare topic, a bare unit) asks what the plan says of it.
+    if (FRAMED_INTENTS.has(intent) && !this.classifier.hasCue(s.text)) {
+      intent = s.mentions.length && !pointed && !topical ? 'unit_involved' : 'content';
+    }
     // The document has no lead, deadline or units: only an open question can be about it.
     if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
     const aboutTask = pointed || topical;
@@ -160,7 +165,7 @@ export class AnswerEngine {
     // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
     if (intent === 'original' && !pointed && s.query.concepts.length) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
-    if (intent === 'document' && isTopical(s.hits[0], STRONG_SCORE)) return itemIntent(s.intents);
+    if (intent === 'document' && !s.aboutDocument && isTopical(s.hits[0])) return itemIntent(s.intents);
     return intent;
   }
 

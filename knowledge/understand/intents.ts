@@ -93,6 +93,11 @@ export class IntentClassifier {
     });
   }
 
+  /** Whether the text says what kind of question it is (谁牵头, 配合, 期限, 原文, deadline …). */
+  hasCue(text: string): boolean {
+    return this.lexicon.words(text).some((w) => this.cueWords.has(w));
+  }
+
   /** For a question about a unit: whether it asks what the unit leads or everything it takes part in. */
   unitQuestion(text: string, masks: Mask[]): 'unit_leads' | 'unit_involved' {
     const [top] = this.unitClassifier.getClassifications(features(this.lexicon, text, masks, false));

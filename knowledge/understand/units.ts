@@ -16,6 +16,8 @@ interface Alias {
   form: string;
   units: string[];
   latin: boolean;
+  words: number;
+  lastWordInitial: string;
 }
 
 const UNIT_SUFFIX = /[厅委局办行关署部门会]$/;
@@ -45,7 +47,13 @@ export class UnitRecognizer {
       }
     }
     this.aliases = [...byForm.entries()]
-      .map(([form, units]) => ({ form, units: [...units], latin: !/[\u3400-\u9fff]/.test(form) }))
+      .map(([form, units]) => ({
+        form,
+        units: [...units],
+        latin: !/[\u3400-\u9fff]/.test(form),
+        words: form.split(' ').length,
+        lastWordInitial: form.split(' ').at(-1)![0],
+      }))
       .sort((a, b) => b.form.length - a.form.length);
   }
 
@@ -97,12 +105,13 @@ export class UnitRecognizer {
     const found: UnitMention[] = [];
     for (const alias of this.aliases) {
       if (!alias.latin || alias.form.length < 10) continue;
-      const n = alias.form.split(' ').length;
+      const n = alias.words;
       for (let i = 0; i + n <= words.length; i++) {
         const start = words[i].index!;
         const last = words[i + n - 1];
         const end = last.index! + last[0].length;
-        if (Math.abs(end - start - alias.form.length) > 2) continue;
+        // Cheap filters first: typos rarely hit the first letter of the first and of the last word.
+        if (Math.abs(end - start - alias.form.length) > 2 || text[start] !== alias.form[0] || last[0][0] !== alias.lastWordInitial) continue;
         const edits = DamerauLevenshteinDistance(text.slice(start, end), alias.form);
         if (edits > 0 && edits <= Math.min(2, Math.floor(alias.form.length / 10))) {
           found.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'fuzzy' });

@@ -1,0 +1,87 @@
+/**
+ * Knowledge base and answering figures: build time (parse + checks + SQLite writes), engine
+ * start-up in a fresh process, and in-process answer latency over the question sets.
+ * Run through `npm run bench`; prints one result block.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Database } from '../../knowledge/database';
+import { AnswerEngine } from '../../knowledge/engine';
+import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase } from '../../knowledge/store';
+import { readCases } from '../eval/judge';
+
+const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function buildTimes(dir: string, runs: number): Promise<number[]> {
+  const source = fs.readFileSync(DEFAULT_SOURCE, 'utf8');
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const db = await Database.open(path.join(dir, `build-${i}.sqlite`));
+    const start = performance.now();
+    await buildKnowledgeBase(db, source);
+    times.push(performance.now() - start);
+    await db.close();
+  }
+  return times.sort((a, b) => a - b);
+}
+
+/** Start-up in a fresh process: modules loaded, knowledge base read from SQLite, classifier trained, index built. */
+function startupTimes(dbPath: string, runs: number): number[] {
+  const script = `
+    const t0 = performance.now();
+    const { openKnowledge } = require('./knowledge');
+    openKnowledge({ dbPath: ${JSON.stringify(dbPath)} }).then(async ({ db, engine }) => {
+      const ms = performance.now() - t0;
+      engine.answer('谁牵头土地任务？');
+      await db.close();
+      console.log(ms.toFixed(1));
+    });`;
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const out = execFileSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], { cwd: path.join(__dirname, '../..') });
+    times.push(Number(out.toString().trim().split('\n').pop()));
+  }
+  return times.sort((a, b) => a - b);
+}
+
+async function main() {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-bench-'));
+  try {
+    const builds = await buildTimes(dir, 10);
+    const dbPath = path.join(dir, 'engine.sqlite');
+    const db = await Database.open(dbPath);
+    const engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
+    await db.close();
+    const startups = startupTimes(dbPath, 5);
+
+    const questions = [
+      ...readCases(path.join(__dirname, '../eval/questions.jsonl')),
+      ...readCases(path.join(__dirname, '../../../shared/eval/dev.jsonl')),
+    ].map((c) => c.q);
+    for (const q of questions) engine.answer(q); // warm-up
+    const latencies: number[] = [];
+    for (let round = 0; round < 20; round++) {
+      for (const q of questions) {
+        const start = performance.now();
+        engine.answer(q);
+        latencies.push(performance.now() - start);
+      }
+    }
+    latencies.sort((a, b) => a - b);
+    console.log(
+      [
+        '== knowledge base and answering ==',
+        `build (parse, checks, SQLite writes), 10 runs: median ${percentile(builds, 50).toFixed(0)} ms, max ${builds.at(-1)!.toFixed(0)} ms (target < 1000 ms)`,
+        `engine start-up in a fresh process (modules, KB from SQLite, classifier, index), 5 runs: median ${percentile(startups, 50).toFixed(0)} ms, max ${startups.at(-1)!.toFixed(0)} ms (target ≤ 1000 ms)`,
+        `answer in-process over ${questions.length} questions × 20: p50 ${percentile(latencies, 50).toFixed(2)} ms, p99 ${percentile(latencies, 99).toFixed(2)} ms, max ${latencies.at(-1)!.toFixed(2)} ms (targets p50 ≤ 2 ms, p99 ≤ 10 ms)`,
+      ].join('\n'),
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main();
