@@ -54,7 +54,7 @@ const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content'
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
 /** Words that end a unit's name: a unit question without a known unit may still name one the plan lacks. */
 const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commission|administration|bank|customs/;
-const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original', 'unit_leads', 'unit_involved']);
+const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original']);
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
@@ -147,21 +147,21 @@ export class AnswerEngine {
       intent = best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
     // A question that does not say what it asks (a bare topic, a bare unit) asks what the plan says of it.
-    if (FRAMED_INTENTS.has(intent) && !this.classifier.hasCue(s.text)) {
+    if (FRAMED_INTENTS.has(intent) && !this.classifier.hasCue(s.text, intent)) {
       intent = s.mentions.length && !pointed && !topical ? 'unit_involved' : 'content';
     }
     // The document has no lead, deadline or units: only an open question can be about it.
     if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
     const aboutTask = pointed || topical;
     if (intent === 'unit_leads' || intent === 'unit_involved') {
-      if (s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text, s.masks);
+      if (s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
       // A unit question that names a task, a part of the plan or a topic, or that names no unit
       // the plan knows but uses the plan's words, asks about a task.
       if (aboutTask || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE)) return itemIntent(s.intents);
       return intent;
     }
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
-    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text, s.masks);
+    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
     // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
     if (intent === 'original' && !pointed && s.query.concepts.length) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.

@@ -16,9 +16,8 @@ export type Intent = (typeof INTENTS)[number];
  * intents whose examples are about topics. A word common in the first and rare in the second
  * (参与, 配合, 期限, deadline) is a cue of the question's kind, not a topic.
  */
-const CUE_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'unit_leads', 'unit_involved', 'deadline', 'original', 'help', 'greeting', 'thanks']);
-const TOPIC_INTENTS: ReadonlySet<Intent> = new Set(['content', 'procedure', 'assessment']);
-const UNIT_INTENTS: ReadonlySet<Intent> = new Set(['unit_leads', 'unit_involved']);
+const CUE_INTENTS: readonly Intent[] = ['lead', 'co_units', 'unit_leads', 'unit_involved', 'deadline', 'original', 'help', 'greeting', 'thanks'];
+const TOPIC_INTENTS: readonly Intent[] = ['content', 'procedure', 'assessment'];
 const CUE_MIN_EXAMPLES = 2;
 const CUE_RATIO = 3;
 
@@ -64,44 +63,55 @@ export interface IntentScore {
 /** natural's naive Bayes, trained at start-up on the example utterances of knowledge/data/intents.json. */
 export class IntentClassifier {
   private readonly classifier: TokenClassifier = createClassifier();
-  /**
-   * Leads or takes part: a second classifier on the unit examples alone, on words without
-   * bigrams, so that the one word that differs (牵头, 参与) is not outvoted by the many they share.
-   */
-  private readonly unitClassifier: TokenClassifier = createClassifier();
+  /** Per cue intent, the words that mark it: common in its examples, rare in the topic intents' examples. */
+  private readonly cues = new Map<Intent, Set<string>>();
   /** Words that say what kind of question it is rather than what it is about. */
   readonly cueWords = new Set<string>();
+  private readonly unitMarkers: Record<'unit_leads' | 'unit_involved', Map<string, number>>;
 
   constructor(private readonly lexicon: Lexicon, file = path.join(DATA_DIR, 'intents.json')) {
     const { intents } = readJson(file, intentsSchema);
-    const inCue = new Map<string, number>();
-    const inTopic = new Map<string, number>();
+    const counts = new Map<Intent, Map<string, number>>(INTENTS.map((i) => [i, new Map()]));
     for (const intent of INTENTS) {
       for (const example of [...intents[intent].zh, ...intents[intent].en]) {
         const text = foldForMatch(example);
         const tokens = features(lexicon, text, placeholderMasks(text));
         if (tokens.length) this.classifier.addDocument(tokens, intent);
-        if (UNIT_INTENTS.has(intent)) this.unitClassifier.addDocument(features(lexicon, text, placeholderMasks(text), false), intent);
-        const counts = CUE_INTENTS.has(intent) ? inCue : TOPIC_INTENTS.has(intent) ? inTopic : null;
-        new Set(lexicon.words(text)).forEach((w) => counts?.set(w, (counts.get(w) ?? 0) + 1));
+        const own = counts.get(intent)!;
+        new Set(lexicon.words(text)).forEach((w) => own.set(w, (own.get(w) ?? 0) + 1));
       }
     }
     this.classifier.train();
-    this.unitClassifier.train();
-    inCue.forEach((n, w) => {
-      if (n >= CUE_MIN_EXAMPLES && n >= CUE_RATIO * ((inTopic.get(w) ?? 0) + 1)) this.cueWords.add(w);
-    });
+    const inTopics = (w: string) => [...TOPIC_INTENTS].reduce((n, i) => n + (counts.get(i)!.get(w) ?? 0), 0);
+    for (const intent of CUE_INTENTS) {
+      const marks = markers(counts.get(intent)!, inTopics);
+      this.cues.set(intent, marks);
+      marks.forEach((w) => this.cueWords.add(w));
+    }
+    // Leads or takes part: the words that tell the two unit questions apart, by how strongly.
+    const leads = counts.get('unit_leads')!;
+    const involved = counts.get('unit_involved')!;
+    this.unitMarkers = {
+      unit_leads: weightedMarkers(leads, (w) => involved.get(w) ?? 0),
+      unit_involved: weightedMarkers(involved, (w) => leads.get(w) ?? 0),
+    };
   }
 
-  /** Whether the text says what kind of question it is (谁牵头, 配合, 期限, 原文, deadline …). */
-  hasCue(text: string): boolean {
-    return this.lexicon.words(text).some((w) => this.cueWords.has(w));
+  /** Whether the text says it is this kind of question (谁牵头 for lead, 配合 for co_units, 期限 for deadline …). */
+  hasCue(text: string, intent: Intent): boolean {
+    const marks = this.cues.get(intent);
+    return !!marks && this.lexicon.words(text).some((w) => marks.has(w));
   }
 
-  /** For a question about a unit: whether it asks what the unit leads or everything it takes part in. */
-  unitQuestion(text: string, masks: Mask[]): 'unit_leads' | 'unit_involved' {
-    const [top] = this.unitClassifier.getClassifications(features(this.lexicon, text, masks, false));
-    return top?.label === 'unit_leads' ? 'unit_leads' : 'unit_involved';
+  /**
+   * For a question about a unit: what it leads, or everything it takes part in. The words that
+   * mark each (牵头, lead / 参与, 涉及, involved) are weighed by how strongly they mark it; with
+   * neither, everything it takes part in.
+   */
+  unitQuestion(text: string): 'unit_leads' | 'unit_involved' {
+    const words = this.lexicon.words(text);
+    const weigh = (marks: Map<string, number>) => words.reduce((sum, w) => sum + (marks.get(w) ?? 0), 0);
+    return weigh(this.unitMarkers.unit_leads) > weigh(this.unitMarkers.unit_involved) ? 'unit_leads' : 'unit_involved';
   }
 
   /** Intents from most to least likely, probabilities summing to 1. */
@@ -112,4 +122,14 @@ export class IntentClassifier {
     const total = scores.reduce((sum, s) => sum + s.value, 0) || 1;
     return scores.map((s) => ({ intent: s.label as Intent, p: s.value / total }));
   }
+}
+
+/** Markers with their weight: the log of how much more often they stand in one set than in the other. */
+function weightedMarkers(own: Map<string, number>, elsewhere: (word: string) => number): Map<string, number> {
+  return new Map([...markers(own, elsewhere)].map((w) => [w, Math.log((own.get(w)! + 1) / (elsewhere(w) + 1))]));
+}
+
+/** Words of one set of examples that are common there and rare in another. */
+function markers(own: Map<string, number>, elsewhere: (word: string) => number): Set<string> {
+  return new Set([...own].filter(([w, n]) => n >= CUE_MIN_EXAMPLES && n >= CUE_RATIO * (elsewhere(w) + 1)).map(([w]) => w));
 }

@@ -25,6 +25,8 @@ export const ITEM_TOKEN = '__item__';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
 const LATIN = /^[a-z][a-z'-]*$/;
+/** Names like iso9001 or g20 are kept whole, not stemmed. */
+const LATIN_CODE = /^[a-z]+\d+[a-z\d]*$/;
 const NUMBER = /^\d+$/;
 
 /**
@@ -58,6 +60,7 @@ export class Lexicon {
       const token = raw.trim();
       if (!token) continue;
       if (LATIN.test(token)) out.push(PorterStemmer.stem(token.replace(/'s$/, '')));
+      else if (LATIN_CODE.test(token)) out.push(token);
       else if (NUMBER.test(token) || /[\u3400-\u9fff]/.test(token)) out.push(token);
     }
     return out;

@@ -17,8 +17,10 @@ const NUM = '([一二三四五六七八九十]+|\\d{1,2})';
 const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | 'ordinal' }> = [
   // 4.3, item 4.3, 任务4.3
   { re: /(?<![\d.])([1-9])\s*[.．]\s*([1-9])(?![\d.%])/g, kind: 'item' },
-  // （四）3, (四)3, 二（四）3
-  { re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*第?${NUM}(?![\\d年家个亿万])`, 'g'), kind: 'item' },
+  // （四）3, (四)3, 二（四）3, 第（一）项第4条
+  { re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*(?:项|部分)?\\s*(?:的|中的)?\\s*第?${NUM}(?:条|项|点)?(?![\\d年家个亿万])`, 'g'), kind: 'item' },
+  // 五-2, 5-2
+  { re: /(?<![\d.])([一二三四五六七八九十]+|[1-9])\s*[-－—–]\s*([1-9])(?![\d.])/g, kind: 'item' },
   // 第四项行动第3条, 第四大行动的第二项, action 4 item 3
   { re: new RegExp(`第${NUM}(?:项|个|大)?行动\\s*(?:的|中的|里的)?\\s*第${NUM}(?:条|项|点|个)?`, 'g'), kind: 'item' },
   { re: /action\s*(\d)\D{0,12}?(?:item|task|point)\s*(\d)/g, kind: 'item' },
@@ -69,6 +71,17 @@ export function findReferences(text: string, plan: Plan): References {
       refs.actionNo = action.no;
       refs.spans.push({ start: at, end: at + title.length + (text.startsWith('行动', at + title.length) ? 2 : 0) });
     }
+  }
+  // An item named by its title, or by its title without the leading verb (推进创新驱动发展 → 创新驱动发展).
+  const titles = plan.items
+    .flatMap((item) => [foldForMatch(item.title), foldForMatch(item.title).slice(2)].map((title) => ({ id: item.id, title })))
+    .filter((t) => t.title.length >= 4)
+    .sort((a, b) => b.title.length - a.title.length);
+  for (const { id, title } of titles) {
+    const at = text.indexOf(title);
+    if (at < 0 || taken(at, at + title.length) || refs.itemIds.includes(id)) continue;
+    refs.itemIds.push(id);
+    refs.spans.push({ start: at, end: at + title.length });
   }
   for (const section of plan.sections) {
     if (section.kind !== 'organization' && section.kind !== 'tasks') continue;
