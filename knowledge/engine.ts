@@ -49,6 +49,7 @@ const STRONG_SCORE = 8;
 const ANSWER_COVERAGE = 0.5;
 const CLARIFY_COVERAGE = 0.3;
 const SINGLE_COVERAGE = 0.4;
+const CERTAIN_COVERAGE = 0.8;
 const CLEAR_MARGIN = 1.3;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
@@ -143,7 +144,10 @@ export class AnswerEngine {
     const topical = isTopical(s.hits[0], s.mentions.length ? STRONG_SCORE : MIN_SCORE);
     const pointed = s.refs.itemIds.length > 0 || s.refs.actionNo !== null || s.refs.ordinal !== null || s.refs.section !== null;
     let intent = top.intent;
-    if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && (pointed || s.mentions.length > 0 || topical) && top.p < 0.9) {
+    const evident = pointed || s.mentions.length > 0 || topical;
+    // The plan's own words, all accounted for by one item, outweigh even a confident out-of-scope guess.
+    const certain = !!s.hits[0] && s.hits[0].score >= STRONG_SCORE && s.hits[0].coverage >= CERTAIN_COVERAGE;
+    if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && ((evident && top.p < 0.9) || certain)) {
       intent = best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
     // A question that does not say what it asks (a bare topic, a bare unit) asks what the plan says of it.

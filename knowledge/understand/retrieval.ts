@@ -188,11 +188,11 @@ export class Retriever {
       .sort((a, b) => b.score - a.score);
   }
 
-  /** Words the plan never uses weigh as much as its rarest: a question about them is not about the plan. */
   private coverage(query: Query, tf: Map<string, number>): number {
     let total = 0;
     let covered = 0;
     for (const c of query.concepts) {
+      // A word the plan never uses weighs as much as its rarest word.
       const weight = this.idf.get(c.word) ?? this.maxIdf;
       total += weight;
       if ([...c.evidence].some((t) => tf.has(t))) covered += weight;
