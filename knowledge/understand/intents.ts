@@ -20,6 +20,7 @@ const CUE_INTENTS: readonly Intent[] = ['lead', 'co_units', 'unit_leads', 'unit_
 const TOPIC_INTENTS: readonly Intent[] = ['content', 'procedure', 'assessment'];
 const CUE_MIN_EXAMPLES = 2;
 const CUE_RATIO = 3;
+const MAX_INTENTS_PER_MARKER = 5;
 
 const examples = z.object({ zh: z.array(z.string().trim().min(1)).min(10), en: z.array(z.string().trim().min(1)).min(10) });
 const intentsSchema = z.object({
@@ -47,8 +48,10 @@ export function features(lexicon: Lexicon, text: string, masks: Mask[], withBigr
   return out;
 }
 
+const PLACEHOLDER = /\{(unit|item)\}/g;
+
 function placeholderMasks(text: string): Mask[] {
-  return [...text.matchAll(/\{(unit|item)\}/g)].map((m) => ({
+  return [...text.matchAll(PLACEHOLDER)].map((m) => ({
     start: m.index!,
     end: m.index! + m[0].length,
     token: m[1] === 'unit' ? UNIT_TOKEN : ITEM_TOKEN,
@@ -78,11 +81,17 @@ export class IntentClassifier {
         const tokens = features(lexicon, text, placeholderMasks(text));
         if (tokens.length) this.classifier.addDocument(tokens, intent);
         const own = counts.get(intent)!;
-        new Set(lexicon.words(text)).forEach((w) => own.set(w, (own.get(w) ?? 0) + 1));
+        new Set(lexicon.words(text.replace(PLACEHOLDER, ' '))).forEach((w) => own.set(w, (own.get(w) ?? 0) + 1));
       }
     }
     this.classifier.train();
     const inTopics = (w: string) => [...TOPIC_INTENTS].reduce((n, i) => n + (counts.get(i)!.get(w) ?? 0), 0);
+    // A word found in the examples of many intents (什么, 这个, in) marks none of them.
+    const spread = (w: string) => INTENTS.filter((i) => counts.get(i)!.has(w)).length;
+    const markers = (own: Map<string, number>, elsewhere: (word: string) => number) =>
+      new Set([...distinctive(own, elsewhere)].filter((w) => spread(w) <= MAX_INTENTS_PER_MARKER));
+    const weightedMarkers = (own: Map<string, number>, elsewhere: (word: string) => number) =>
+      new Map([...markers(own, elsewhere)].map((w) => [w, Math.log((own.get(w)! + 1) / (elsewhere(w) + 1))]));
     for (const intent of CUE_INTENTS) {
       const marks = markers(counts.get(intent)!, inTopics);
       this.cues.set(intent, marks);
@@ -124,12 +133,7 @@ export class IntentClassifier {
   }
 }
 
-/** Markers with their weight: the log of how much more often they stand in one set than in the other. */
-function weightedMarkers(own: Map<string, number>, elsewhere: (word: string) => number): Map<string, number> {
-  return new Map([...markers(own, elsewhere)].map((w) => [w, Math.log((own.get(w)! + 1) / (elsewhere(w) + 1))]));
-}
-
 /** Words of one set of examples that are common there and rare in another. */
-function markers(own: Map<string, number>, elsewhere: (word: string) => number): Set<string> {
+function distinctive(own: Map<string, number>, elsewhere: (word: string) => number): Set<string> {
   return new Set([...own].filter(([w, n]) => n >= CUE_MIN_EXAMPLES && n >= CUE_RATIO * (elsewhere(w) + 1)).map(([w]) => w));
 }
