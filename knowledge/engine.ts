@@ -53,6 +53,7 @@ const CERTAIN_COVERAGE = 0.8;
 const CLEAR_MARGIN = 1.3;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
+const SEE_ALSO_INTENTS: ReadonlySet<Intent> = new Set(['content', 'procedure', 'assessment']);
 /** Words that end a unit's name: a unit question without a known unit may still name one the plan lacks. */
 const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commission|administration|bank|customs/;
 const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original']);
@@ -220,7 +221,7 @@ export class AnswerEngine {
     const v = this.views.item(target.id);
     const reply = this.itemReply(intent, v, s);
     const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
-    const related = intent === 'content' || intent === 'procedure' || intent === 'assessment' ? this.related(s.hits, v.id) : [];
+    const related = SEE_ALSO_INTENTS.has(intent) ? this.related(s.hits, v.id) : [];
     return {
       intent,
       status: 'answered' as const,
@@ -236,7 +237,7 @@ export class AnswerEngine {
   private itemReply(intent: Intent, v: ItemView, s: Signal): Reply {
     switch (intent) {
       case 'lead':
-        return this.composer.lead(v, s.lang);
+        return this.composer.lead(v, s.lang, [...new Set(s.mentions.flatMap((m) => m.units))]);
       case 'co_units':
         return this.composer.coUnits(v, s.lang);
       case 'deadline':
@@ -271,9 +272,11 @@ export class AnswerEngine {
     const stands = !second || first.score >= second.score * CLEAR_MARGIN || INFORMATIONAL.has(intent);
     if (coverage >= ANSWER_COVERAGE && stands) return { kind: 'item', id: first.itemId };
     const close = s.hits.filter((h) => h.score >= first.score / CLEAR_MARGIN ** 2 && h.coverage >= CLARIFY_COVERAGE);
-    // One partial match for a question about content: answer it, the reply names the item it quotes.
-    if (close.length === 1 && coverage < SINGLE_COVERAGE) return { kind: 'none', maybe: first.itemId };
-    if (close.length === 1 && INFORMATIONAL.has(intent)) return { kind: 'item', id: first.itemId };
+    if (close.length === 1) {
+      // One partial match: too weak, it is only offered; fair, a content question gets it (the reply names the item).
+      if (coverage < SINGLE_COVERAGE) return { kind: 'none', maybe: first.itemId };
+      if (INFORMATIONAL.has(intent)) return { kind: 'item', id: first.itemId };
+    }
     return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };
   }
 

@@ -64,15 +64,23 @@ export function answeringSentences(v: ItemView, terms: Map<string, number>, weig
 export class Composer {
   constructor(private readonly views: PlanViews) {}
 
-  lead(v: ItemView, lang: Lang): Reply {
-    const text = v.lead
-      ? pick(
-          lang,
-          `${itemName(v, 'zh')}由${unitName(v.lead, 'zh')}牵头。\n配合单位：${joinZh(v.coUnits.map((u) => unitName(u, 'zh'))) || '无'}\n${source(v, 'zh')}`,
-          `The lead for ${itemName(v, 'en')} is the ${unitName(v.lead, 'en')}.\nCo-responsible: ${joinEn(v.coUnits.map((u) => unitName(u, 'en'))) || 'none'}\n${source(v, 'en')}`,
-        )
-      : this.quote(v, lang, []);
+  /** Who leads; `asked` are the units the question named (是财政厅吗？), which the reply confirms or corrects. */
+  lead(v: ItemView, lang: Lang, asked: string[] = []): Reply {
+    if (!v.lead) return { text: this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
+    const text = pick(
+      lang,
+      `${this.verdict(v, lang, asked)}${itemName(v, 'zh')}由${unitName(v.lead, 'zh')}牵头。\n配合单位：${joinZh(v.coUnits.map((u) => unitName(u, 'zh'))) || '无'}\n${source(v, 'zh')}`,
+      `${this.verdict(v, lang, asked)}The lead for ${itemName(v, 'en')} is the ${unitName(v.lead, 'en')}.\nCo-responsible: ${joinEn(v.coUnits.map((u) => unitName(u, 'en'))) || 'none'}\n${source(v, 'en')}`,
+    );
     return { text, suggestions: itemFollowUps(v, lang) };
+  }
+
+  private verdict(v: ItemView, lang: Lang, asked: string[]): string {
+    if (!asked.length || !v.lead) return '';
+    if (asked.includes(v.lead.name)) return pick(lang, '是的。', 'Yes. ');
+    const co = v.coUnits.filter((u) => asked.includes(u.name)).map((u) => u.name);
+    if (co.length) return pick(lang, `不是，${joinZh(co)}是配合单位。`, `No, ${co.join(', ')} is co-responsible. `);
+    return pick(lang, '不是。', 'No. ');
   }
 
   coUnits(v: ItemView, lang: Lang): Reply {
