@@ -24,6 +24,8 @@ interface Tokenizer {
 
 /** natural's naive Bayes keeps its model in `classifier`, which also takes sparse observations (feature → present). */
 interface SparseBayes {
+  classTotals: Record<string, number>;
+  totalExamples: number;
   addExample(observation: Record<string, string>, label: string): void;
   train(): void;
   getClassifications(observation: Record<string, string>): Classification[];
@@ -53,6 +55,10 @@ export function createClassifier(): TokenClassifier {
     addDocument: (tokens, label) => {
       tokens.forEach((t) => vocabulary.add(t));
       bayes.addExample(sparse(tokens), label);
+      // Its sparse path counts features but not examples (the dense path does): count them, so that
+      // priors and feature probabilities are per class as the dense model has them.
+      bayes.classTotals[label]++;
+      bayes.totalExamples++;
     },
     train: () => bayes.train(),
     // As natural's own token API does, words never seen in training say nothing.
