@@ -1,0 +1,75 @@
+import type { Activity } from 'botbuilder';
+import type { Logger } from 'pino';
+import type { Request, Response } from 'restify';
+import { z } from 'zod';
+import type { AnswerEngine } from '../knowledge';
+import type { EdzAdapter } from './adapter';
+import type { EdzBot } from './bot';
+import type { SqliteStorage } from './storage';
+
+/**
+ * What a turn needs before the SDK sees it: a type, and the channel and conversation that state
+ * is kept under; a message also needs its sender, whose user state it reads.
+ */
+const activityShape = z.looseObject({
+  type: z.string().min(1),
+  channelId: z.string().min(1),
+  conversation: z.looseObject({ id: z.string().min(1) }),
+  from: z.looseObject({ id: z.string().min(1) }).optional(),
+  text: z.string().optional(),
+});
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/** POST /api/messages: validates the activity, runs the turn, and answers with the turn's result. */
+export function messagesHandler(adapter: EdzAdapter, bot: EdzBot, logger: Logger): Handler {
+  return async (req, res) => {
+    const problem = activityProblem(req.body);
+    if (problem) {
+      logger.warn({ event: 'bad_request', status: 400, problem });
+      res.send(400, { code: 'BadRequest', message: problem });
+      return;
+    }
+    try {
+      const result = await adapter.handleActivity(req.header('authorization', ''), req.body as Activity, (context) => bot.run(context));
+      // expectReplies turns return their replies here; invokes return their own status.
+      res.send(result?.status ?? 200, result?.body);
+    } catch (err) {
+      if ((err as { statusCode?: number }).statusCode === 401) {
+        logger.warn({ event: 'unauthorized', status: 401, reason: (err as Error).message });
+        res.send(401, { code: 'Unauthorized', message: 'missing or invalid Bot Framework token' });
+        return;
+      }
+      logger.error({ event: 'request_failed', status: 500, err });
+      res.send(500, { code: 'InternalError', message: 'the message could not be processed' });
+    }
+  };
+}
+
+function activityProblem(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON activity (Content-Type: application/json)';
+  const parsed = activityShape.safeParse(body);
+  if (!parsed.success) return `not an activity: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')} missing or invalid`;
+  if (parsed.data.type === 'message' && !parsed.data.from) return 'not an activity: a message needs from.id';
+  return undefined;
+}
+
+/** The question the health check asks; it must stay answerable from the plan. */
+const PROBE_QUESTION = '谁牵头土地任务？';
+
+/** GET /healthz: 200 when the knowledge base answers and the state table in the database responds, else 503. */
+export function healthHandler(engine: AnswerEngine, storage: SqliteStorage, dbFile: string, logger: Logger): Handler {
+  return async (_req, res) => {
+    const probe = engine.answer(PROBE_QUESTION);
+    const knowledgeBase = { ok: probe.status === 'answered', probe: PROBE_QUESTION, answeredWith: probe.taskIds };
+    let database: { ok: boolean; file: string; stateItems?: number };
+    try {
+      database = { ok: true, file: dbFile, stateItems: await storage.count() };
+    } catch (err) {
+      logger.error({ event: 'health_database_failed', err });
+      database = { ok: false, file: dbFile };
+    }
+    const ok = knowledgeBase.ok && database.ok;
+    res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', knowledgeBase, database });
+  };
+}

@@ -1,0 +1,101 @@
+import path from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import restify from 'restify';
+import { openKnowledge } from '../knowledge';
+import { createAdapter, isLocalMode } from './adapter';
+import { createBot } from './bot';
+import { healthHandler, messagesHandler } from './http';
+import { createLogger } from './logger';
+import type { Settings } from './settings';
+import { SqliteStorage } from './storage';
+
+export interface RunningServer {
+  /** Where the server listens, e.g. http://127.0.0.1:3978. */
+  url: string;
+  /** Stops accepting requests, lets the ones in flight finish, and closes the database. */
+  close(): Promise<void>;
+}
+
+/** How long in-flight requests get to finish on shutdown before their connections are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+/** Opens the knowledge base and the state store in one SQLite file, and serves the bot over HTTP. */
+export async function startServer(settings: Settings, { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {}): Promise<RunningServer> {
+  const { db, engine } = await openKnowledge({ dbPath: settings.dbPath });
+  try {
+    const storage = await SqliteStorage.open(db);
+    const { bot, conversationState } = createBot({ engine, storage, logger });
+    const adapter = createAdapter(settings.auth, conversationState, logger);
+
+    // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
+    const server = restify.createServer({ name: 'edz-assistant', log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
+    server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: { statusCode?: number; name: string }, done: () => void) => {
+      // Only the kind of error: a JSON parse message quotes the body, which may be what someone wrote.
+      logger.warn({ event: 'http_error', status: err.statusCode, code: err.name });
+      done();
+    });
+    server.post(
+      '/api/messages',
+      restify.plugins.bodyReader({ maxBodySize: settings.maxBodyBytes }),
+      restify.plugins.jsonBodyParser(),
+      messagesHandler(adapter, bot, logger),
+    );
+    server.get('/healthz', healthHandler(engine, storage, path.basename(db.file), logger));
+
+    await listen(server, settings.port, listenHost(settings, logger));
+    const url = urlOf(server.address() as AddressInfo);
+    logger.info({ event: 'listening', url, auth: isLocalMode(settings.auth) ? 'none (local mode)' : 'Bot Framework tokens', maxBodyBytes: settings.maxBodyBytes });
+    let closing: Promise<void> | undefined;
+    return { url, close: () => (closing ??= stop(server, () => db.close(), logger)) };
+  } catch (err) {
+    await db.close();
+    throw err;
+  }
+}
+
+/**
+ * In local mode nobody's token is checked, and the bot would post replies to whatever serviceUrl
+ * a caller names: so it listens on the loopback interface only, unless HOST says otherwise.
+ */
+function listenHost(settings: Settings, logger: Logger): string | undefined {
+  if (!isLocalMode(settings.auth)) return settings.host;
+  if (settings.host && !isLoopback(settings.host)) {
+    logger.warn({ event: 'unauthenticated_exposure', host: settings.host }, 'MicrosoftAppId is not set: anyone who reaches this host can use the bot unauthenticated');
+  }
+  return settings.host ?? '127.0.0.1';
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function listen(server: restify.Server, port: number, host: string | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.server.once('error', reject);
+    const ready = () => {
+      server.server.off('error', reject);
+      resolve();
+    };
+    if (host) server.listen(port, host, ready);
+    else server.listen(port, ready);
+  });
+}
+
+function urlOf({ address, port }: AddressInfo): string {
+  const host = address === '::' || address === '0.0.0.0' ? 'localhost' : address.includes(':') ? `[${address}]` : address;
+  return `http://${host}:${port}`;
+}
+
+async function stop(server: restify.Server, closeDatabase: () => Promise<void>, logger: Logger): Promise<void> {
+  logger.info({ event: 'stopping' });
+  const cut = setTimeout(() => server.server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+  cut.unref();
+  await new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.server.closeIdleConnections();
+  });
+  clearTimeout(cut);
+  await closeDatabase();
+  logger.info({ event: 'stopped' });
+}

@@ -1,0 +1,80 @@
+import crypto from 'node:crypto';
+import type { Storage, StoreItems } from 'botbuilder';
+import type { Database, Migration } from '../knowledge';
+
+const MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    // updated_at is kept so that old conversations can be pruned later without a schema change.
+    sql: `CREATE TABLE bot_state (
+      key TEXT PRIMARY KEY,
+      etag TEXT NOT NULL,
+      value TEXT NOT NULL,
+      updated_at TEXT NOT NULL)`,
+  },
+];
+
+/** Thrown when a write names an eTag that is no longer the stored one: someone else wrote the item first. */
+export class ETagConflictError extends Error {
+  constructor(readonly key: string) {
+    super(`Storage: error writing "${key}" due to eTag conflict.`);
+    this.name = 'ETagConflictError';
+  }
+}
+
+/**
+ * Bot Framework's Storage in the project's SQLite file, so that conversation and user state
+ * survive a restart. Items are stored as JSON with an eTag for optimistic concurrency, with the
+ * semantics of the SDK's MemoryStorage: a write whose eTag is neither missing nor '*' must carry
+ * the stored item's eTag, and every stored item gets a new eTag.
+ */
+export class SqliteStorage implements Storage {
+  private constructor(private readonly db: Database) {}
+
+  static async open(db: Database): Promise<SqliteStorage> {
+    await db.migrate('bot', MIGRATIONS);
+    return new SqliteStorage(db);
+  }
+
+  async read(keys: string[]): Promise<StoreItems> {
+    if (!keys.length) return {};
+    const rows = await this.db.all<{ key: string; etag: string; value: string }>(
+      `SELECT key, etag, value FROM bot_state WHERE key IN (${placeholders(keys)})`,
+      keys,
+    );
+    return Object.fromEntries(rows.map((r) => [r.key, { ...JSON.parse(r.value), eTag: r.etag }]));
+  }
+
+  /** Writes every item or none: one conflict rolls back the whole batch. */
+  async write(changes: StoreItems): Promise<void> {
+    await this.db.transaction(async () => {
+      for (const [key, item] of Object.entries(changes)) {
+        const { eTag, ...value } = item as { eTag?: string };
+        if (eTag && eTag !== '*') {
+          const stored = await this.db.get<{ etag: string }>('SELECT etag FROM bot_state WHERE key = ?', [key]);
+          if (stored && stored.etag !== eTag) throw new ETagConflictError(key);
+        }
+        await this.db.run(
+          `INSERT INTO bot_state (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at`,
+          [key, crypto.randomUUID(), JSON.stringify(value), new Date().toISOString()],
+        );
+      }
+    });
+  }
+
+  async delete(keys: string[]): Promise<void> {
+    if (!keys.length) return;
+    await this.db.transaction(() => this.db.run(`DELETE FROM bot_state WHERE key IN (${placeholders(keys)})`, keys));
+  }
+
+  /** How many items are stored: the health check's proof that the state table answers. */
+  async count(): Promise<number> {
+    const row = await this.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM bot_state');
+    return row?.n ?? 0;
+  }
+}
+
+function placeholders(values: readonly unknown[]): string {
+  return values.map(() => '?').join(', ');
+}

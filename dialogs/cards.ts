@@ -1,0 +1,55 @@
+import { z } from 'zod';
+import { type ItemView, type Lang, unitName } from '../knowledge';
+
+/** Adaptive Card 1.4: rendered by the Emulator, Web Chat and Teams alike. */
+export const CARD_VERSION = '1.4';
+
+const LABELS = {
+  zh: { lead: '牵头单位', coUnits: '配合单位', deadlines: '时间要求', source: '出处', none: '无', noDeadline: '未规定具体期限', due: (d: string) => `${d}前`, recurring: (k: string) => k },
+  en: { lead: 'Lead', coUnits: 'Co-responsible', deadlines: 'Deadlines', source: 'Source', none: 'None', noDeadline: 'No specific deadline', due: (d: string) => `due ${d}`, recurring: (k: string) => `recurring (${k})` },
+} as const;
+
+/**
+ * An item as a card: what it is, who leads it (with today's name), who works with it, its
+ * deadlines and where the plan says so, and buttons for the questions people ask next.
+ */
+export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[]): Record<string, unknown> {
+  const l = LABELS[lang];
+  const deadlines = [...item.deadlines.map((d) => l.due(d.due)), ...item.recurring.map((r) => l.recurring(r.keyword))];
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body: [
+      { type: 'TextBlock', text: `${item.id} ${lang === 'en' ? item.titleEn : item.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
+      // An English reader still sees the Chinese title, which is what the plan and the officials use.
+      { type: 'TextBlock', text: lang === 'en' ? `${item.title} · ${item.actionTitleEn}` : item.actionTitle, isSubtle: true, spacing: 'None', wrap: true },
+      {
+        type: 'FactSet',
+        facts: [
+          { title: l.lead, value: item.lead ? unitName(item.lead, lang) : l.none },
+          { title: l.coUnits, value: item.coUnits.map((u) => unitName(u, lang)).join(lang === 'en' ? '; ' : '、') || l.none },
+          { title: l.deadlines, value: deadlines.join(lang === 'en' ? '; ' : '；') || l.noDeadline },
+          { title: l.source, value: lang === 'en' ? item.citationEn : item.citation },
+        ],
+      },
+    ],
+    actions: nextQuestions.map(questionButton),
+  };
+}
+
+/**
+ * A button that asks a question. Teams turns the msteams part into a plain message (imBack);
+ * Web Chat and the Emulator post `data` as the activity's value instead, read by submittedQuestion.
+ */
+function questionButton(question: string) {
+  return { type: 'Action.Submit', title: question, data: { question, msteams: { type: 'imBack', value: question } } };
+}
+
+const submitted = z.object({ question: z.string().min(1) });
+
+/** The question a card button sent as its value, if the activity is such a click. */
+export function submittedQuestion(value: unknown): string | undefined {
+  const parsed = submitted.safeParse(value);
+  return parsed.success ? parsed.data.question : undefined;
+}

@@ -1,0 +1,130 @@
+import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import {
+  ComponentDialog,
+  type DialogContext,
+  DialogSet,
+  type DialogState,
+  type DialogTurnResult,
+  DialogTurnStatus,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
+import type { Logger } from 'pino';
+import type { AnswerContext, AnswerEngine, Lang } from '../knowledge';
+import { submittedQuestion } from './cards';
+import { CLARIFY_DIALOG, ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
+import { type Command, commandOf, spokenLang } from './commands';
+import { answerReply, cancelledReply, helpReply, pongReply } from './replies';
+
+export const MAIN_DIALOG = 'mainDialog';
+const ANSWER_WATERFALL = 'answerWaterfall';
+
+/** What the bot remembers about a user across conversations. */
+export interface UserProfile {
+  /** The language of the user's last message that had words, for replies to "?" and the like. */
+  lang?: Lang;
+}
+
+export interface MainDialogDependencies {
+  engine: AnswerEngine;
+  /** Conversation state: what the last answer was about, so that follow-ups know what "it" is. */
+  answerContext: StatePropertyAccessor<AnswerContext>;
+  /** User state. */
+  profile: StatePropertyAccessor<UserProfile>;
+  logger: Logger;
+}
+
+/** The question to answer when the waterfall restarts after a clarification. */
+interface AnswerOptions {
+  question?: string;
+}
+
+/**
+ * The root dialog. Every message first passes the interruptions (help, cancel, ping), which
+ * work whatever the conversation is doing; otherwise it is a question: the engine answers it
+ * with the conversation's context, and the answer is shown, or, when the engine is unsure, a
+ * clarification asks which item was meant and the chosen question is answered in its place.
+ */
+export class MainDialog extends ComponentDialog {
+  constructor(private readonly deps: MainDialogDependencies) {
+    super(MAIN_DIALOG);
+    this.addDialog(new ClarifyDialog());
+    this.addDialog(new WaterfallDialog(ANSWER_WATERFALL, [this.answerStep.bind(this), this.clarifiedStep.bind(this)]));
+    this.initialDialogId = ANSWER_WATERFALL;
+  }
+
+  /** Runs one turn: continues the clarification in progress, or starts over with the new message. */
+  async run(context: TurnContext, dialogState: StatePropertyAccessor<DialogState>): Promise<void> {
+    const dialogs = new DialogSet(dialogState);
+    dialogs.add(this);
+    const dc = await dialogs.createContext(context);
+    const result = await dc.continueDialog();
+    if (result.status === DialogTurnStatus.empty) await dc.beginDialog(this.id);
+  }
+
+  protected override async onBeginDialog(inner: DialogContext, options?: AnswerOptions): Promise<DialogTurnResult> {
+    return (await this.interrupt(inner)) ?? super.onBeginDialog(inner, options);
+  }
+
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return (await this.interrupt(inner)) ?? super.onContinueDialog(inner);
+  }
+
+  /** Handles the message when it is a command; undefined lets the dialog go on. */
+  private async interrupt(inner: DialogContext): Promise<DialogTurnResult | undefined> {
+    const { context } = inner;
+    adoptClickedQuestion(context);
+    const text = context.activity.text ?? '';
+    const command = commandOf(text);
+    const lang = await this.rememberLanguage(context, command ? command.lang : spokenLang(text));
+    if (!command) return undefined;
+    this.deps.logger.info({ event: 'command', command: command.kind });
+    return this.runCommand(inner, command, lang);
+  }
+
+  private async runCommand(inner: DialogContext, command: Command, lang: Lang): Promise<DialogTurnResult> {
+    const { context } = inner;
+    if (command.kind === 'cancel') {
+      await this.deps.answerContext.delete(context);
+      await context.sendActivity(cancelledReply(lang));
+      return inner.cancelAllDialogs();
+    }
+    await context.sendActivity(command.kind === 'help' ? helpReply(lang) : pongReply());
+    // Help and ping leave a pending clarification waiting for its answer.
+    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+  }
+
+  /** Keeps the user's language up to date and returns the one to reply in. */
+  private async rememberLanguage(context: TurnContext, spoken: Lang | undefined): Promise<Lang> {
+    const profile = await this.deps.profile.get(context, {});
+    if (spoken && spoken !== profile.lang) await this.deps.profile.set(context, { ...profile, lang: spoken });
+    return spoken ?? profile.lang ?? 'zh';
+  }
+
+  private async answerStep(step: WaterfallStepContext) {
+    const question = (step.options as AnswerOptions | undefined)?.question ?? step.context.activity.text ?? '';
+    const answer = this.deps.engine.answer(question, await this.deps.answerContext.get(step.context, {}));
+    const { lang, intent, status, taskIds, truncated } = answer;
+    // The question itself is personal data: it is logged only at debug level.
+    this.deps.logger.info({ event: 'answer', lang, intent, status, taskIds, truncated });
+    this.deps.logger.debug({ event: 'question', question });
+    await this.deps.answerContext.set(step.context, answer.context);
+    if (status === 'clarify') {
+      const options: ClarifyOptions = { text: answer.answer, options: answer.suggestions };
+      return step.beginDialog(CLARIFY_DIALOG, options);
+    }
+    await step.context.sendActivity(answerReply(answer));
+    return step.endDialog();
+  }
+
+  private async clarifiedStep(step: WaterfallStepContext) {
+    const options: AnswerOptions = { question: step.result as string };
+    return step.replaceDialog(ANSWER_WATERFALL, options);
+  }
+}
+
+/** A card button in Web Chat sends its question as the activity's value; it is treated as if typed. */
+function adoptClickedQuestion(context: TurnContext): void {
+  const { activity } = context;
+  if (!activity.text) activity.text = submittedQuestion(activity.value) ?? activity.text;
+}

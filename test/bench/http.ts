@@ -1,0 +1,209 @@
+/**
+ * HTTP benchmark of the bot (not a test): `npx tsx test/bench/http.ts [--duration 10] [--connections 10]`.
+ *
+ * One server process (`bot/index.ts`, default settings, local mode, a fresh database), one route,
+ * POST /api/messages with deliveryMode expectReplies, two loads measured one after the other:
+ *
+ * - echo: the message `ping`. The bot answers `pong` without the knowledge base, but the turn
+ *   takes the same path as a question: HTTP, body parsing and validation, the CloudAdapter,
+ *   the activity handler, the main dialog (ping is one of its interruptions, like help), state
+ *   loaded from and saved to SQLite, a log line, the reply in the response body. The difference
+ *   between the two loads is therefore what answering costs: the engine, the card, the state writes.
+ * - questions: conversations of ten real turns, first questions and follow-ups in Chinese and
+ *   English, a clarification and its choice.
+ *
+ * Each connection runs conversations of ten turns in both loads; a new conversation starts when
+ * the ten are done. Every response is checked to carry a reply. The server's resident memory is
+ * sampled while each load runs.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+
+// autocannon ships no type declarations; this is the part of its API the benchmark uses.
+interface Histogram {
+  average: number;
+  p50: number;
+  p99: number;
+}
+interface CannonResult {
+  requests: Histogram & { total: number };
+  latency: Histogram;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  mismatches: number;
+}
+interface CannonRequest {
+  setupRequest(req: { body?: string }, context: { conversation?: string }): { body?: string };
+}
+type Autocannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+const autocannon = require('autocannon') as Autocannon;
+
+const CONVERSATION = [
+  '谁牵头土地任务？',
+  '配合单位有哪些？',
+  '有什么时间要求？',
+  '省商务厅牵头哪些任务？',
+  '第二个详细说说',
+  'Who leads the land-use task?',
+  'what about the co-responsible units?',
+  '园区建设谁牵头？',
+  '2',
+  '项目审批能不能在一个窗口办完？',
+];
+const ECHO = Array<string>(CONVERSATION.length).fill('ping');
+
+const TARGET_RATIO = 0.8;
+const TARGET_RSS_MB = 200;
+
+interface Load {
+  name: string;
+  result: CannonResult;
+  maxRssMb: number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { duration: { type: 'string', default: '10' }, connections: { type: 'string', default: '10' } } });
+  const duration = Number(values.duration);
+  const connections = Number(values.connections);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-bench-'));
+  const server = await startServer(path.join(dir, 'edz.sqlite'));
+  try {
+    const url = `${server.url}/api/messages`;
+    await run(url, CONVERSATION, 2, connections, server.pid); // warm-up: JIT, SQLite pages, engine caches
+    const echo = { name: 'echo (ping)', ...(await run(url, ECHO, duration, connections, server.pid)) };
+    const questions = { name: 'questions (mix of 10 turns)', ...(await run(url, CONVERSATION, duration, connections, server.pid)) };
+    report([echo, questions], duration, connections);
+  } finally {
+    await stopServer(server.child);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs one load against the server while sampling its resident memory. */
+async function run(url: string, turns: string[], duration: number, connections: number, pid: number): Promise<Omit<Load, 'name'>> {
+  let maxRssMb = residentMb(pid);
+  const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, residentMb(pid))), 250);
+  try {
+    const result = await autocannon({
+      url,
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      connections,
+      duration,
+      requests: turns.map(turnRequest),
+      verifyBody: (body: string) => body.includes('"activities":[{"type":"message"'),
+    });
+    return { result, maxRssMb };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+let conversations = 0;
+
+/** One turn of a conversation; autocannon resets `context` when a connection starts the list again. */
+function turnRequest(text: string): CannonRequest {
+  return {
+    setupRequest(req, context) {
+      context.conversation ??= `bench-${(conversations += 1)}`;
+      const activity = {
+        type: 'message',
+        text,
+        channelId: 'bench',
+        deliveryMode: 'expectReplies',
+        from: { id: `user-${context.conversation}` },
+        recipient: { id: 'bot' },
+        conversation: { id: context.conversation },
+      };
+      return { ...req, body: JSON.stringify(activity) };
+    },
+  };
+}
+
+/** The resident set size of a process in MB, as process.memoryUsage().rss would report it inside it. */
+function residentMb(pid: number): number {
+  return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
+}
+
+function report(loads: Load[], duration: number, connections: number): void {
+  const [echo, questions] = loads;
+  const ratio = questions.result.requests.average / echo.result.requests.average;
+  const maxRss = Math.max(...loads.map((l) => l.maxRssMb));
+  const row = (cells: Array<string | number>) => cells.map((c, i) => (i === 0 ? String(c).padEnd(30) : String(c).padStart(12))).join('');
+  const lines = [
+    '',
+    '=== EDZ Assistant HTTP benchmark ===',
+    `POST /api/messages (deliveryMode expectReplies), ${connections} connections, ${duration} s per load, one server process`,
+    `Node ${process.version}, ${os.cpus().length} CPUs shared by the server and the load generator`,
+    '',
+    row(['load', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'failed', 'max RSS MB']),
+    ...loads.map((l) =>
+      row([
+        l.name,
+        l.result.requests.average.toFixed(1),
+        l.result.latency.p50,
+        l.result.latency.p99,
+        l.result.requests.total,
+        l.result.errors + l.result.timeouts + l.result.non2xx + l.result.mismatches,
+        l.maxRssMb.toFixed(0),
+      ]),
+    ),
+    '',
+    `question throughput / echo throughput: ${(ratio * 100).toFixed(1)} % (target >= ${TARGET_RATIO * 100} %): ${ratio >= TARGET_RATIO ? 'MET' : 'NOT MET'}`,
+    `server resident memory under load: ${maxRss.toFixed(0)} MB (target < ${TARGET_RSS_MB} MB): ${maxRss < TARGET_RSS_MB ? 'MET' : 'NOT MET'}`,
+    '(failed = connection errors + timeouts + non-2xx + responses without a reply)',
+    '',
+  ];
+  console.log(lines.join('\n'));
+}
+
+interface StartedServer {
+  child: ChildProcess;
+  pid: number;
+  url: string;
+}
+
+/** Starts `bot/index.ts` on an ephemeral port of 127.0.0.1 and waits for its `listening` log line. */
+function startServer(dbPath: string): Promise<StartedServer> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'bot/index.ts'], {
+    cwd: path.join(__dirname, '..', '..'),
+    // Local mode whatever .env says: dotenv does not override variables that are already set.
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DB_PATH: dbPath, LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
+    // The server's log lines are read (and dropped) for the whole run, so that stdout never blocks it.
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      const record = parseLine(line);
+      if (record?.event === 'listening') resolve({ child, pid: child.pid!, url: String(record.url) });
+    });
+  });
+}
+
+function parseLine(line: string): Record<string, unknown> | undefined {
+  try {
+    return JSON.parse(line) as Record<string, unknown>;
+  } catch {
+    return undefined;
+  }
+}
+
+function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.removeAllListeners('exit');
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

@@ -1,0 +1,208 @@
+import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, UserState } from 'botbuilder';
+import { DialogTestClient } from 'botbuilder-testing';
+import type { AnswerContext, AnswerEngine } from '../../knowledge';
+import { MainDialog, type UserProfile } from '../../dialogs/mainDialog';
+import { CANCELLED_TEXT, HELP_TEXT } from '../../dialogs/texts';
+import { openEngine, type Reply, view } from '../support/bot';
+import { captureLogs } from '../support/logs';
+
+let engine: AnswerEngine;
+let closeEngine: () => Promise<void>;
+
+beforeAll(async () => {
+  ({ engine, close: closeEngine } = await openEngine());
+});
+afterAll(() => closeEngine());
+
+/** The main dialog alone, as botbuilder-testing drives it: one conversation, state in memory. */
+function conversation() {
+  const storage = new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const dialog = new MainDialog({
+    engine,
+    answerContext: conversationState.createProperty<AnswerContext>('answerContext'),
+    profile: userState.createProperty<UserProfile>('profile'),
+    logger: captureLogs().logger,
+  });
+  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
+  return {
+    /** Sends a message (or a card click) and returns what the user sees of the single reply. */
+    async say(input: string | Reply) {
+      const reply = await client.sendActivity(input);
+      expect(client.getNextReply()).toBeUndefined();
+      return view(reply);
+    },
+  };
+}
+
+describe('answers and follow-ups in Chinese', () => {
+  test('谁牵头土地任务？ → 配合单位有哪些？ → 有什么时间要求？ → 原文 stays on the land task', async () => {
+    const c = conversation();
+    const lead = await c.say('谁牵头土地任务？');
+    expect(lead.text).toContain('4.3「完善土地开发利用机制」由省国土资源厅（现省自然资源厅）牵头');
+    expect(lead.card?.body[0].text).toBe('4.3 完善土地开发利用机制');
+    expect(lead.facts['牵头单位']).toBe('省国土资源厅（现省自然资源厅）');
+    expect(lead.facts['配合单位']).toBe('省发展改革委、省住房城乡建设厅、省商务厅');
+    expect(lead.facts['出处']).toBe('《行动计划》二（四）3');
+    expect(lead.buttons).toEqual(['4.3的配合单位有哪些？', '4.3有什么时间要求？', '4.3原文']);
+
+    const coUnits = await c.say('配合单位有哪些？');
+    expect(coUnits.text).toContain('4.3「完善土地开发利用机制」的配合单位（3个）');
+
+    const deadlines = await c.say('有什么时间要求？');
+    expect(deadlines.text).toContain('4.3「完善土地开发利用机制」的时间要求');
+    expect(deadlines.facts['时间要求']).toBe('定期');
+
+    const original = await c.say('原文');
+    expect(original.text).toContain('优化土地利用政策');
+    expect(original.card?.body[0].text).toBe('4.3 完善土地开发利用机制');
+  });
+
+  test('省商务厅牵头哪些任务？ → 第二个详细说说 opens the second task listed', async () => {
+    const c = conversation();
+    const list = await c.say('省商务厅牵头哪些任务？');
+    expect(list.text).toContain('2. 2.2 转变外贸发展方式');
+    expect(list.card).toBeUndefined();
+    expect(list.buttons).toContain('第二个详细说说');
+
+    const second = await c.say('第二个详细说说');
+    expect(second.text).toContain('「转变外贸发展方式」');
+    expect(second.facts['牵头单位']).toBe('省商务厅');
+  });
+
+  test('a card button asks its question, whether the channel sends it as text (Teams) or as a value (Web Chat)', async () => {
+    const c = conversation();
+    const button = (await c.say('谁牵头土地任务？')).card!.actions[2];
+    expect(button).toMatchObject({ type: 'Action.Submit', title: '4.3原文', data: { msteams: { type: 'imBack', value: '4.3原文' } } });
+    const asText = await c.say(button.data.msteams.value);
+    const asValue = await c.say({ type: 'message', value: button.data });
+    expect(asText.text).toContain('优化土地利用政策');
+    expect(asValue.text).toBe(asText.text);
+  });
+});
+
+describe('answers and follow-ups in English', () => {
+  test('Who leads the land-use task? → what about the co-responsible units? → the card’s original-text button', async () => {
+    const c = conversation();
+    const lead = await c.say('Who leads the land-use task?');
+    expect(lead.text).toContain('The lead for item 4.3');
+    expect(lead.card?.body[0].text).toBe('4.3 Improve the land development and utilization mechanism');
+    expect(lead.facts.Lead).toContain('Shandong Provincial Department of Land and Resources');
+    expect(lead.facts.Lead).toContain('now Shandong Provincial Department of Natural Resources');
+    expect(lead.facts.Source).toBe('Action Plan, Part II, (4) 3');
+    expect(Object.keys(lead.facts)).toEqual(['Lead', 'Co-responsible', 'Deadlines', 'Source']);
+    expect(lead.buttons).toEqual(['Who else is responsible for 4.3?', 'What are the deadlines of 4.3?', 'Show the original text of 4.3']);
+
+    const coUnits = await c.say('what about the co-responsible units?');
+    expect(coUnits.text).toMatch(/^Co-responsible for item 4\.3/);
+    expect(coUnits.facts['Co-responsible']).toContain('Department of Commerce of Shandong Province');
+
+    // The card's buttons ask about the same item; in Web Chat a click arrives as a value.
+    const original = await c.say({ type: 'message', value: lead.card?.actions[2].data });
+    expect(original.text).toMatch(/^Original text of item 4\.3/);
+  });
+
+  test('each message is answered in its own language, also when the language changes', async () => {
+    const c = conversation();
+    expect((await c.say('Who leads the land-use task?')).facts).toHaveProperty('Lead');
+    const zh = await c.say('配合单位有哪些？');
+    expect(zh.text).toContain('4.3「完善土地开发利用机制」的配合单位');
+    expect(zh.facts).toHaveProperty('牵头单位');
+  });
+});
+
+describe('clarification', () => {
+  const OPTIONS = ['2.4 加快国际合作园区建设谁牵头？', '3.3 打造特色产业园区、特色小镇谁牵头？', '4.2 鼓励绿色低碳循环发展谁牵头？'];
+
+  test('an unsure answer asks 您是不是想问… with the options as buttons, and a click answers that option', async () => {
+    const c = conversation();
+    const ask = await c.say('园区建设谁牵头？');
+    expect(ask.text).toContain('您是不是想问');
+    expect(ask.buttons).toEqual(OPTIONS);
+
+    const chosen = await c.say(OPTIONS[1]);
+    expect(chosen.text).toContain('3.3「打造特色产业园区、特色小镇」由省商务厅牵头');
+  });
+
+  test('typing an option’s number picks it', async () => {
+    const c = conversation();
+    await c.say('园区建设谁牵头？');
+    const chosen = await c.say('3');
+    expect(chosen.text).toContain('4.2「鼓励绿色低碳循环发展」由');
+    expect(chosen.card?.body[0].text).toBe('4.2 鼓励绿色低碳循环发展');
+  });
+
+  test('a new question instead of a choice is answered as a question', async () => {
+    const c = conversation();
+    await c.say('园区建设谁牵头？');
+    const answer = await c.say('谁牵头土地任务？');
+    expect(answer.text).toContain('4.3「完善土地开发利用机制」由省国土资源厅');
+    // The clarification is over: a number is no longer a choice.
+    expect((await c.say('3')).text).not.toContain('鼓励绿色低碳循环发展');
+  });
+
+  test('English clarifications offer English options', async () => {
+    const c = conversation();
+    const ask = await c.say('Who leads the reform?');
+    expect(ask.buttons.length).toBeGreaterThan(1);
+    expect(ask.buttons.every((b) => b.startsWith('Who leads '))).toBe(true);
+    const chosen = await c.say('1');
+    expect(chosen.facts).toHaveProperty('Lead');
+  });
+});
+
+describe('help and cancel work from anywhere', () => {
+  test('帮助 and help answer in their language; the conversation goes on where it was', async () => {
+    const c = conversation();
+    await c.say('谁牵头土地任务？');
+    const help = await c.say('帮助');
+    expect(help.text).toBe(HELP_TEXT.zh);
+    expect(help.buttons).toEqual(['谁牵头土地任务？', '省商务厅牵头哪些任务？']);
+    expect((await c.say('Help!')).text).toBe(HELP_TEXT.en);
+    expect((await c.say('配合单位有哪些？')).text).toContain('4.3「完善土地开发利用机制」的配合单位');
+  });
+
+  test('help during a clarification keeps the choice open', async () => {
+    const c = conversation();
+    await c.say('园区建设谁牵头？');
+    expect((await c.say('help')).text).toBe(HELP_TEXT.en);
+    expect((await c.say('2')).text).toContain('3.3「打造特色产业园区、特色小镇」由省商务厅牵头');
+  });
+
+  test('"?" gets help in the language the user has been writing', async () => {
+    const c = conversation();
+    await c.say('Who leads the land-use task?');
+    expect((await c.say('?')).text).toBe(HELP_TEXT.en);
+  });
+
+  test('取消 forgets what the conversation was about', async () => {
+    const c = conversation();
+    await c.say('谁牵头土地任务？');
+    expect((await c.say('取消')).text).toBe(CANCELLED_TEXT.zh);
+    const after = await c.say('配合单位有哪些？');
+    expect(after.text).not.toContain('完善土地开发利用机制');
+    expect(after.card).toBeUndefined();
+  });
+
+  test('算了 ends a clarification: its numbers no longer choose', async () => {
+    const c = conversation();
+    await c.say('园区建设谁牵头？');
+    expect((await c.say('算了')).text).toBe(CANCELLED_TEXT.zh);
+    expect((await c.say('2')).text).not.toContain('打造特色产业园区');
+  });
+
+  test('cancel in English; a question that merely contains 取消 is still a question', async () => {
+    const c = conversation();
+    await c.say('Who leads the land-use task?');
+    expect((await c.say('cancel')).text).toBe(CANCELLED_TEXT.en);
+    expect((await c.say('取消了哪些审批？')).text).not.toBe(CANCELLED_TEXT.zh);
+  });
+});
+
+test('ping answers pong without disturbing the conversation', async () => {
+  const c = conversation();
+  await c.say('谁牵头土地任务？');
+  expect((await c.say('ping')).text).toBe('pong');
+  expect((await c.say('配合单位有哪些？')).text).toContain('4.3「完善土地开发利用机制」的配合单位');
+});
