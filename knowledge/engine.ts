@@ -17,6 +17,8 @@ export interface AnswerContext {
   itemId?: string;
   /** The items the last answer listed, in order ("第二个详细说说"). */
   itemIds?: string[];
+  /** The language of the conversation so far, for a message with no words ("?", "4.3"). */
+  lang?: Lang;
 }
 
 export type AnswerStatus = 'answered' | 'clarify' | 'unknown' | 'out_of_scope' | 'chitchat';
@@ -96,12 +98,31 @@ export class AnswerEngine {
     this.elsewhere = scope.elsewhere.map(foldForMatch);
   }
 
-  answer(raw: string, context: AnswerContext = {}): Answer {
-    const q = normalizeQuestion(raw);
+  answer(raw: string, given: AnswerContext = {}): Answer {
+    const context = this.known(given);
+    const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
     const result = q.match ? this.understand(q.match, q.lang, context) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
-    return { ...base, ...result, answer };
+    // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
+    const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
+    return { ...base, ...result, answer, context: { ...about, lang: q.lang } };
+  }
+
+  /** What the knowledge base holds, for health checks. */
+  summary(): { items: number; tasks: number; units: number; deadlines: number } {
+    const { items, deadlines } = this.views.plan;
+    return { items: items.length, tasks: items.filter((i) => i.section === 'tasks').length, units: this.views.units.size, deadlines: deadlines.length };
+  }
+
+  /** A context saved before the knowledge base was rebuilt may name items that no longer exist: those are dropped. */
+  private known(context: AnswerContext): AnswerContext {
+    const exists = (id: string) => this.views.items.has(id);
+    return {
+      itemId: context.itemId && exists(context.itemId) ? context.itemId : undefined,
+      itemIds: context.itemIds?.filter(exists),
+      lang: context.lang === 'en' || context.lang === 'zh' ? context.lang : undefined,
+    };
   }
 
   private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {

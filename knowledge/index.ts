@@ -8,7 +8,7 @@ export type { Migration } from './database';
 export { AnswerEngine } from './engine';
 export type { Answer, AnswerContext, AnswerStatus } from './engine';
 export type { ItemView, UnitView } from './answer/views';
-export { unitName } from './answer/compose';
+export { recurringLabel, unitName } from './answer/compose';
 export type { Plan, Item } from './plan/types';
 export { MAX_QUESTION_CHARS } from './understand/normalize';
 export type { Lang } from './understand/normalize';

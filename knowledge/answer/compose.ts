@@ -121,7 +121,7 @@ export class Composer {
   deadline(v: ItemView, lang: Lang): Reply {
     const lines = [
       ...v.deadlines.map((d) => pick(lang, `• 到${d.year}年（${d.due}前）：${d.sentence}`, `• By the end of ${d.year} (due ${d.due}): 「${excerpt(d.sentence)}」`)),
-      ...v.recurring.map((r) => pick(lang, `• ${r.keyword}：${r.sentence}`, `• Recurring (${RECURRING_EN[r.keyword] ?? r.keyword}): 「${excerpt(r.sentence)}」`)),
+      ...v.recurring.map((r) => pick(lang, `• ${r.keyword}：${r.sentence}`, `• Recurring (${recurringLabel(r.keyword, 'en')}): 「${excerpt(r.sentence)}」`)),
     ];
     const text = lines.length
       ? pick(lang, `${itemName(v, 'zh')}的时间要求：\n`, `Time requirements of ${itemName(v, 'en')}:\n`) +
@@ -283,6 +283,11 @@ function englishDate(iso: string | null): string {
 
 /** How the plan's recurring words read in English. */
 const RECURRING_EN: Record<string, string> = { 每年: 'every year', 逐年: 'year by year', 定期: 'regularly', 每季度: 'every quarter', 每半年: 'every half year', 每月: 'every month', 常态化: 'as a routine' };
+
+/** A recurring duty's keyword (每年, 定期 …) in the reader's language. */
+export function recurringLabel(keyword: string, lang: Lang): string {
+  return lang === 'zh' ? keyword : (RECURRING_EN[keyword] ?? keyword);
+}
 
 /** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
 function excerpt(sentence: string, max = 60): string {

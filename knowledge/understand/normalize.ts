@@ -21,21 +21,24 @@ const LATIN_WORD = /[a-z]{2,}/gi;
 // Control characters, zero-width characters and lone surrogates: never meaningful in a question.
 const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\u2060\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-/** English when Latin words outweigh Han characters (two Han characters count as one word); Chinese otherwise. */
-export function detectLang(text: string): Lang {
+/**
+ * English when Latin words outweigh Han characters (two Han characters count as one word);
+ * Chinese otherwise; `fallback` for a text with no words at all ("?", "4.3").
+ */
+export function detectLang(text: string, fallback: Lang = 'zh'): Lang {
   const han = (text.match(HAN) ?? []).length;
   const words = (text.match(LATIN_WORD) ?? []).length;
-  if (han === 0) return words > 0 ? 'en' : 'zh';
+  if (han === 0) return words > 0 ? 'en' : fallback;
   return words >= 2 && words * 2 >= han ? 'en' : 'zh';
 }
 
-export function normalizeQuestion(raw: string): Question {
+export function normalizeQuestion(raw: string, fallbackLang: Lang = 'zh'): Question {
   const clean = normalizeSpaces(String(raw ?? '').replace(INVISIBLE, ''));
   const chars = Array.from(clean);
   const truncated = chars.length > MAX_QUESTION_CHARS;
   const text = truncated ? chars.slice(0, MAX_QUESTION_CHARS).join('') : clean;
   const match = normalizeSpaces(toSimplified(text.normalize('NFKC'))).toLowerCase();
-  return { text, match, lang: detectLang(text), truncated };
+  return { text, match, lang: detectLang(text, fallbackLang), truncated };
 }
 
 /** The same folding for reference strings (aliases, titles) so that they meet questions halfway. */

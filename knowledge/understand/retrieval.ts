@@ -46,8 +46,6 @@ export class Retriever {
   private readonly englishPhrases = new Map<string, Array<{ stems: string[]; planTerm: string }>>();
   private readonly corrector: PhraseCorrector;
   private readonly maxIdf: number;
-  /** Words the glossary knows as topics, in Chinese and as English stems. */
-  private readonly glossaryWords = new Set<string>();
   /** Words of the items' titles, Chinese and English: always topics. */
   private readonly titleWords = new Set<string>();
 
@@ -88,10 +86,8 @@ export class Retriever {
     df.forEach((count, t) => this.idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5))));
     this.maxIdf = Math.log(1 + (n - 0.5) / 1.5);
     for (const term of lexicon.glossary) {
-      term.zh.forEach((w) => this.glossaryWords.add(w));
       for (const phrase of term.en) {
         const stems = lexicon.words(phrase);
-        stems.forEach((w) => this.glossaryWords.add(w));
         // A phrase made only of stopwords ("plan", "the tasks") says nothing about a topic.
         if (stems.every((s) => lexicon.isStopword(s))) continue;
         const list = this.englishPhrases.get(stems[0]) ?? [];
@@ -149,7 +145,7 @@ export class Retriever {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
     // jieba glues leftovers into words (在组织实施中要做 → 中要): made of function characters only, it is no topic.
     if ([...word].every((c) => this.lexicon.isStopword(c))) return false;
-    return this.titleWords.has(word) || this.glossaryWords.has(word) || !this.cueWords.has(word);
+    return this.titleWords.has(word) || !this.cueWords.has(word);
   }
 
   /** Glossary phrases in a stemmed English question, longest first, not overlapping: "industry-city integration" before "integration". */

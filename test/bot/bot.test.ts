@@ -87,18 +87,18 @@ test('a restart keeps a pending clarification: the number typed after it still c
 
 test('a turn that fails is logged, apologised for, and its conversation reset; the next turn works', async () => {
   const { adapter, logs } = await start();
-  await say(adapter, '谁牵头土地任务？');
-  // The knowledge base was rebuilt and item 4.3 is gone: the stored context now points nowhere.
+  await say(adapter, '园区建设谁牵头？');
+  // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
   const db = await Database.open(stateFile);
-  await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"4.3"', '"9.9"') WHERE key LIKE '%/conversations/%'`));
+  await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE '%/conversations/%'`));
   await db.close();
 
-  const failed = await say(adapter, '配合单位有哪些？');
+  const failed = await say(adapter, '2');
   expect(failed.map((r) => r.text)).toEqual([TURN_ERROR_TEXT]);
   expect(logs.records().some((r) => r.event === 'turn_error')).toBe(true);
 
-  // The reset forgot the stale context: the same follow-up now gets an ordinary reply.
-  const again = await say(adapter, '配合单位有哪些？');
+  // The reset forgot the broken dialog: the same message now gets an ordinary reply.
+  const again = await say(adapter, '2');
   expect(again.map((r) => r.text)).not.toContain(TURN_ERROR_TEXT);
   const next = view((await say(adapter, '谁牵头土地任务？'))[0]);
   expect(next.facts['牵头单位']).toBe('省国土资源厅（现省自然资源厅）');

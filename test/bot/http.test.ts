@@ -104,18 +104,18 @@ describe('the server in local mode (no app id)', () => {
 
   test('a turn that throws is answered with an apology, and the next request works', async () => {
     const conversation = { id: 'stale-context' } as never;
-    await post(messages, message('谁牵头土地任务？', { ...expectReplies, conversation }));
-    // The knowledge base was rebuilt without item 4.3: the stored context makes the next turn throw.
+    await post(messages, message('园区建设谁牵头？', { ...expectReplies, conversation }));
+    // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
     const db = await Database.open(server.dbFile);
-    await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"4.3"', '"9.9"') WHERE key LIKE 'test/conversations/stale-context%'`));
+    await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE 'test/conversations/stale-context%'`));
     await db.close();
 
-    const failed = await post(messages, message('配合单位有哪些？', { ...expectReplies, conversation }));
+    const failed = await post(messages, message('2', { ...expectReplies, conversation }));
     expect(failed.status).toBe(200);
     expect(repliesOf(failed).map((r) => r.text)).toEqual([TURN_ERROR_TEXT]);
 
-    // The conversation was reset: the same follow-up gets an ordinary reply, a new question its answer.
-    const again = await post(messages, message('配合单位有哪些？', { ...expectReplies, conversation }));
+    // The conversation was reset: the same message gets an ordinary reply, a new question its answer.
+    const again = await post(messages, message('2', { ...expectReplies, conversation }));
     expect(repliesOf(again).map((r) => r.text)).not.toContain(TURN_ERROR_TEXT);
     const [next] = repliesOf(await post(messages, message('谁牵头土地任务？', { ...expectReplies, conversation })));
     expect(next.text).toContain('省国土资源厅');

@@ -171,3 +171,22 @@ describe('bad input', () => {
     expect(a.answer).toContain(`超过${MAX_QUESTION_CHARS}字`);
   });
 });
+
+describe('the conversation context', () => {
+  test('an item that no longer exists (the plan was rebuilt) is ignored, not an error', () => {
+    const a = engine.answer('配合单位有哪些？', { itemId: '9.9', itemIds: ['9.8'] });
+    expect(a.taskIds).not.toContain('9.9');
+    expect(a.answer.length).toBeGreaterThan(0);
+  });
+
+  test('a greeting in between does not make the assistant forget what "it" was', () => {
+    const [, , original] = conversation(['谁牵头土地任务？', '你好', '原文']);
+    expect(original).toMatchObject({ intent: 'original', taskIds: ['4.3'] });
+  });
+
+  test('a message with no words is answered in the language of the conversation', () => {
+    const [, bare] = conversation(['Who leads the land-use task?', '4.3']);
+    expect(bare.lang).toBe('en');
+    expect(bare.answer).toMatch(/4\.3/);
+  });
+});
