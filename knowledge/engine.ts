@@ -7,7 +7,7 @@ import type { Plan } from './plan/types';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
-import { findReferences, type References } from './understand/references';
+import { ReferenceFinder, type References } from './understand/references';
 import { DOCUMENT_ID, type Hit, type Query, Retriever } from './understand/retrieval';
 import { type UnitMention, UnitRecognizer } from './understand/units';
 
@@ -80,6 +80,7 @@ export class AnswerEngine {
   private readonly views: PlanViews;
   private readonly lexicon: Lexicon;
   private readonly units: UnitRecognizer;
+  private readonly references: ReferenceFinder;
   private readonly classifier: IntentClassifier;
   private readonly retriever: Retriever;
   private readonly composer: Composer;
@@ -90,6 +91,7 @@ export class AnswerEngine {
     this.views = new PlanViews(plan, directory, overlay);
     this.lexicon = new Lexicon(plan, directory, dataDir);
     this.units = new UnitRecognizer(directory);
+    this.references = new ReferenceFinder(plan);
     this.classifier = new IntentClassifier(this.lexicon, path.join(dataDir, 'intents.json'));
     this.retriever = new Retriever(this.lexicon, plan, overlay, this.classifier.cueWords);
     this.composer = new Composer(this.views);
@@ -127,7 +129,7 @@ export class AnswerEngine {
 
   private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const mentions = this.units.find(text);
-    const refs = findReferences(text, this.views.plan);
+    const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
       ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),

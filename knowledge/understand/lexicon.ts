@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { DATA_DIR, type DirectoryUnit, readJson } from '../curated';
 import type { Plan } from '../plan/types';
 import { foldForMatch } from './normalize';
-import { PorterStemmer } from './natural';
+import { PorterStemmer, wordTokenizer } from './natural';
 
 const glossarySchema = z.object({
   terms: z.array(z.object({ zh: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).default([]) })),
@@ -24,7 +24,9 @@ export const UNIT_TOKEN = '__unit__';
 export const ITEM_TOKEN = '__item__';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
-const LATIN = /^[a-z][a-z'-]*$/;
+const HAN_SPLIT = /([\u3400-\u9fff]+)/;
+const HAN_ONLY = /^[\u3400-\u9fff]+$/;
+const LATIN = /^[a-z]+$/;
 /** Names like iso9001 or g20 are kept whole, not stemmed. */
 const LATIN_CODE = /^[a-z]+\d+[a-z\d]*$/;
 const NUMBER = /^\d+$/;
@@ -52,16 +54,23 @@ export class Lexicon {
     return this.stopwords.has(token);
   }
 
-  /** Word tokens of folded text: Chinese words as jieba cuts them, English words stemmed, numbers kept. */
+  /**
+   * Word tokens of folded text: runs of Han characters as jieba cuts them, the rest through
+   * natural's word tokenizer with English words stemmed; numbers and codes (iso9001) kept whole.
+   */
   words(text: string, forSearch = false): string[] {
-    const cut = forSearch ? this.jieba.cutForSearch(text, true) : this.jieba.cut(text, true);
     const out: string[] = [];
-    for (const raw of cut) {
-      const token = raw.trim();
-      if (!token) continue;
-      if (LATIN.test(token)) out.push(PorterStemmer.stem(token.replace(/'s$/, '')));
-      else if (LATIN_CODE.test(token)) out.push(token);
-      else if (NUMBER.test(token) || /[\u3400-\u9fff]/.test(token)) out.push(token);
+    for (const run of /[a-z0-9]/.test(text) ? text.split(HAN_SPLIT) : [text]) {
+      if (!run) continue;
+      if (!/[a-z0-9]/.test(run)) {
+        const cut = forSearch ? this.jieba.cutForSearch(run, true) : this.jieba.cut(run, true);
+        out.push(...cut.filter((w) => HAN_ONLY.test(w)));
+        continue;
+      }
+      for (const token of wordTokenizer.tokenize(run)) {
+        if (LATIN.test(token)) out.push(PorterStemmer.stem(token));
+        else if (LATIN_CODE.test(token) || NUMBER.test(token)) out.push(token);
+      }
     }
     return out;
   }

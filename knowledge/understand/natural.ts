@@ -35,12 +35,28 @@ interface SparseBayes {
 const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => { classifier: SparseBayes };
 export const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as Stemmer;
 const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer') as { WordTokenizer: new () => Tokenizer };
-export const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
+const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
   DamerauLevenshteinDistance: (a: string, b: string) => number;
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const wordTokenizer = new WordTokenizer();
+
+/**
+ * Edits between two strings (natural's Damerau-Levenshtein), or Infinity when more than `max`
+ * is certain without computing: strings that far apart cannot share that much of their ends.
+ * Most candidates of a near-miss search end here, which keeps a question under a millisecond.
+ */
+export function editsWithin(a: string, b: string, max: number): number {
+  if (Math.abs(a.length - b.length) > max) return Infinity;
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && a[prefix] === b[prefix]) prefix++;
+  let suffix = 0;
+  while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
+  // Each edit (a swap counts as one) spoils at most two characters of the longer string's ends.
+  if (Math.max(a.length, b.length) - prefix - suffix > 2 * max) return Infinity;
+  return DamerauLevenshteinDistance(a, b);
+}
 
 /**
  * natural's naive Bayes, fed sparse observations. Its token API turns every example into a dense

@@ -45,51 +45,64 @@ function number(text: string): number | null {
   return suffixed ? Number(suffixed[1]) : chineseNumeral(text);
 }
 
-export function findReferences(text: string, plan: Plan): References {
-  const ids = new Set(plan.items.map((i) => i.id));
-  const refs: References = { itemIds: [], actionNo: null, ordinal: null, section: null, spans: [] };
-  const taken = (start: number, end: number) => refs.spans.some((s) => start < s.end && end > s.start);
-  for (const { re, kind } of PATTERNS) {
-    for (const m of text.matchAll(re)) {
-      const start = m.index!;
-      const end = start + m[0].length;
-      if (taken(start, end)) continue;
-      const [a, b] = m.slice(1).filter((g): g is string => g !== undefined).map(number);
-      if (kind === 'item' && a && b && ids.has(`${a}.${b}`)) refs.itemIds.push(`${a}.${b}`);
-      else if (kind === 'organization' && a && ids.has(`O.${a}`)) refs.itemIds.push(`O.${a}`);
-      else if (kind === 'action' && a && plan.actions.some((x) => x.no === a)) refs.actionNo = a;
-      else if (kind === 'ordinal' && a) refs.ordinal = a;
-      else continue;
-      refs.spans.push({ start, end });
+/** Finds references in folded question text; the plan's names are folded once, here. */
+export class ReferenceFinder {
+  private readonly ids: Set<string>;
+  private readonly actionNos: Set<number>;
+  private readonly actionTitles: Array<{ no: number; title: string }>;
+  private readonly itemTitles: Array<{ id: string; title: string }>;
+  private readonly sections: Array<{ kind: ItemSection; title: string }>;
+
+  constructor(plan: Plan) {
+    this.ids = new Set(plan.items.map((i) => i.id));
+    this.actionNos = new Set(plan.actions.map((a) => a.no));
+    // An action named by its title: 开放引领行动 (with or without 行动).
+    this.actionTitles = plan.actions.map((a) => ({ no: a.no, title: foldForMatch(a.title).replace(/行动$/, '') })).filter((a) => a.title.length >= 4);
+    // An item named by its title, or by its title without the leading verb (推进创新驱动发展 → 创新驱动发展).
+    this.itemTitles = plan.items
+      .flatMap((item) => [foldForMatch(item.title), foldForMatch(item.title).slice(2)].map((title) => ({ id: item.id, title })))
+      .filter((t) => t.title.length >= 4)
+      .sort((a, b) => b.title.length - a.title.length);
+    this.sections = plan.sections.flatMap((x) => (x.kind === 'organization' || x.kind === 'tasks' ? [{ kind: x.kind, title: foldForMatch(x.title) }] : []));
+  }
+
+  find(text: string): References {
+    const refs: References = { itemIds: [], actionNo: null, ordinal: null, section: null, spans: [] };
+    const taken = (start: number, end: number) => refs.spans.some((s) => start < s.end && end > s.start);
+    for (const { re, kind } of PATTERNS) {
+      for (const m of text.matchAll(re)) {
+        const start = m.index!;
+        const end = start + m[0].length;
+        if (taken(start, end)) continue;
+        const [a, b] = m.slice(1).filter((g): g is string => g !== undefined).map(number);
+        if (kind === 'item' && a && b && this.ids.has(`${a}.${b}`)) refs.itemIds.push(`${a}.${b}`);
+        else if (kind === 'organization' && a && this.ids.has(`O.${a}`)) refs.itemIds.push(`O.${a}`);
+        else if (kind === 'action' && a && this.actionNos.has(a)) refs.actionNo = a;
+        else if (kind === 'ordinal' && a) refs.ordinal = a;
+        else continue;
+        refs.spans.push({ start, end });
+      }
     }
-  }
-  // An action named by its title: 开放引领行动 (with or without 行动).
-  for (const action of plan.actions) {
-    const title = foldForMatch(action.title).replace(/行动$/, '');
-    const at = text.indexOf(title);
-    if (refs.actionNo === null && at >= 0 && !taken(at, at + title.length) && title.length >= 4) {
-      refs.actionNo = action.no;
-      refs.spans.push({ start: at, end: at + title.length + (text.startsWith('行动', at + title.length) ? 2 : 0) });
+    for (const { no, title } of this.actionTitles) {
+      const at = text.indexOf(title);
+      if (refs.actionNo === null && at >= 0 && !taken(at, at + title.length)) {
+        refs.actionNo = no;
+        refs.spans.push({ start: at, end: at + title.length + (text.startsWith('行动', at + title.length) ? 2 : 0) });
+      }
     }
-  }
-  // An item named by its title, or by its title without the leading verb (推进创新驱动发展 → 创新驱动发展).
-  const titles = plan.items
-    .flatMap((item) => [foldForMatch(item.title), foldForMatch(item.title).slice(2)].map((title) => ({ id: item.id, title })))
-    .filter((t) => t.title.length >= 4)
-    .sort((a, b) => b.title.length - a.title.length);
-  for (const { id, title } of titles) {
-    const at = text.indexOf(title);
-    if (at < 0 || taken(at, at + title.length) || refs.itemIds.includes(id)) continue;
-    refs.itemIds.push(id);
-    refs.spans.push({ start: at, end: at + title.length });
-  }
-  for (const section of plan.sections) {
-    if (section.kind !== 'organization' && section.kind !== 'tasks') continue;
-    const at = text.indexOf(foldForMatch(section.title));
-    if (at >= 0 && !taken(at, at + section.title.length)) {
-      refs.section = section.kind;
-      refs.spans.push({ start: at, end: at + section.title.length });
+    for (const { id, title } of this.itemTitles) {
+      const at = text.indexOf(title);
+      if (at < 0 || taken(at, at + title.length) || refs.itemIds.includes(id)) continue;
+      refs.itemIds.push(id);
+      refs.spans.push({ start: at, end: at + title.length });
     }
+    for (const { kind, title } of this.sections) {
+      const at = text.indexOf(title);
+      if (at >= 0 && !taken(at, at + title.length)) {
+        refs.section = kind;
+        refs.spans.push({ start: at, end: at + title.length });
+      }
+    }
+    return refs;
   }
-  return refs;
 }

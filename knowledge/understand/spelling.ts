@@ -1,4 +1,4 @@
-import { DamerauLevenshteinDistance } from './natural';
+import { editsWithin } from './natural';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
 
@@ -31,7 +31,7 @@ export class PhraseCorrector {
           const candidates = [...(this.byFirst.get(window[0]) ?? []), ...(this.byLast.get(window.at(-1)!) ?? [])];
           for (const phrase of candidates) {
             if (Math.abs(phrase.length - len) > 1 || text.includes(phrase)) continue;
-            if (DamerauLevenshteinDistance(window, phrase) === 1) found.set(phrase, window);
+            if (editsWithin(window, phrase, 1) === 1) found.set(phrase, window);
           }
         }
       }

@@ -1,6 +1,6 @@
 import type { DirectoryUnit } from '../curated';
 import { foldForMatch } from './normalize';
-import { DamerauLevenshteinDistance } from './natural';
+import { editsWithin } from './natural';
 
 /** A mention of a unit in a question, resolved to the plan's units (a successor may stand for several). */
 export interface UnitMention {
@@ -84,7 +84,7 @@ export class UnitRecognizer {
         for (const len of [alias.form.length - 1, alias.form.length, alias.form.length + 1]) {
           const start = end - len;
           if (start < 0) continue;
-          if (DamerauLevenshteinDistance(text.slice(start, end), alias.form) === 1 && (!best || alias.form.length > best.alias.form.length)) {
+          if (editsWithin(text.slice(start, end), alias.form, 1) === 1 && (!best || alias.form.length > best.alias.form.length)) {
             best = { alias, start };
           }
         }
@@ -112,7 +112,7 @@ export class UnitRecognizer {
         const end = last.index! + last[0].length;
         // Cheap filters first: typos rarely hit the first letter of the first and of the last word.
         if (Math.abs(end - start - alias.form.length) > 2 || text[start] !== alias.form[0] || last[0][0] !== alias.lastWordInitial) continue;
-        const edits = DamerauLevenshteinDistance(text.slice(start, end), alias.form);
+        const edits = editsWithin(text.slice(start, end), alias.form, 2);
         if (edits > 0 && edits <= Math.min(2, Math.floor(alias.form.length / 10))) {
           found.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'fuzzy' });
         }
