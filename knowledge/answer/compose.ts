@@ -275,10 +275,12 @@ function chineseDate(iso: string | null): string {
   return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '—';
 }
 
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
 /** 2016-11-16 → 16 November 2016 */
 function englishDate(iso: string | null): string {
-  if (!iso) return '—';
-  return new Date(`${iso}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
+  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : '—';
 }
 
 /** How the plan's recurring words read in English. */

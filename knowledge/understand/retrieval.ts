@@ -191,7 +191,12 @@ export class Retriever {
       // A word the plan never uses weighs as much as its rarest word.
       const weight = this.idf.get(c.word) ?? this.maxIdf;
       total += weight;
-      if ([...c.evidence].some((t) => tf.has(t))) covered += weight;
+      for (const t of c.evidence) {
+        if (tf.has(t)) {
+          covered += weight;
+          break;
+        }
+      }
     }
     // A question with no concept of its own (only cue words and named units) leaves nothing uncovered.
     return total ? covered / total : 1;
