@@ -140,7 +140,10 @@ export class AnswerEngine {
     const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
     // The document itself is ranked beside the items: when it wins, the question is about the document.
     const aboutDocument = ranked[0]?.itemId === DOCUMENT_ID && isTopical(ranked[0]);
-    const hits = ranked.filter((h) => h.itemId !== DOCUMENT_ID);
+    // A question with no topic word of its own (有什么时间要求？) points at no item by its cue words
+    // alone, unless it names a unit or a part of the plan to look in.
+    const anchored = query.concepts.length > 0 || mentions.length > 0 || section !== null;
+    const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
     const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
     const place = this.elsewhere.find((p) => text.includes(p));
@@ -234,6 +237,11 @@ export class AnswerEngine {
       const options = target.options.map((id) => this.views.item(id));
       const reply = this.composer.clarify(options, s.lang, (v) => this.followUpFor(intent, v, s.lang));
       return { ...this.reply(intent, 'clarify', reply), taskIds: target.options, items: options, context: { itemIds: target.options } };
+    }
+    // When is what due, asked of the whole plan: every deadline and recurring duty it sets.
+    if (target.kind === 'none' && intent === 'deadline' && !s.query.concepts.length) {
+      const r = this.composer.allDeadlines(s.lang);
+      return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
     }
     if (target.kind === 'none') {
       // One weak candidate is offered as a button, not given as the answer.

@@ -136,6 +136,22 @@ export class Composer {
     return { text, suggestions: itemFollowUps(v, lang) };
   }
 
+  /** Every deadline and recurring duty of the plan, by item. */
+  allDeadlines(lang: Lang): Reply & { itemIds: string[] } {
+    const items = [...this.views.items.values()].filter((v) => v.deadlines.length || v.recurring.length);
+    const lines = items.flatMap((v) => [
+      ...v.deadlines.map((d) => pick(lang, `• ${v.id}「${v.title}」到${d.year}年：${d.sentence}`, `• ${v.id} ${v.titleEn}: by the end of ${d.year} (due ${d.due})`)),
+      ...v.recurring.map((r) => pick(lang, `• ${v.id}「${v.title}」${r.keyword}：${r.sentence}`, `• ${v.id} ${v.titleEn}: ${recurringLabel(r.keyword, 'en')} — 「${excerpt(r.sentence, 40)}」`)),
+    ]);
+    const yearly = this.views.plan.recurring.filter((r) => r.itemId === null).map((r) => r.sentence);
+    const text = pick(
+      lang,
+      `《行动计划》的时间要求：\n${lines.join('\n')}${yearly.length ? `\n总体要求：${yearly.join('')}` : ''}`,
+      `The plan's time requirements:\n${lines.join('\n')}\nThe plan as a whole runs for five years from ${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}.`,
+    );
+    return { text, suggestions: items.slice(0, 2).map((v) => itemFollowUps(v, lang)[1]), itemIds: items.map((v) => v.id) };
+  }
+
   /** What one or more units (a successor may stand for several) lead and take part in. */
   units(names: string[], mentioned: string, lang: Lang, onlyLed: boolean): Reply & { led: string[]; shared: string[] } {
     const views = [...this.views.items.values()];

@@ -115,6 +115,13 @@ describe('content and procedures', () => {
     expect(a.answer).toContain('连续两年考核后两位的兼并整合或退出');
   });
 
+  test('deadlines asked of the whole plan list every deadline and recurring duty', () => {
+    const a = engine.answer('What deadlines does the plan set?');
+    expect(a.status).toBe('answered');
+    expect(a.taskIds).toEqual(expect.arrayContaining(['1.1', '1.2', '5.5', 'O.3']));
+    expect(a.answer).toContain('by the end of 2020');
+  });
+
   test('document facts', () => {
     const a = engine.answer('这份文件的文号是什么');
     expect(a.intent).toBe('document');
