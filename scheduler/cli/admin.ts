@@ -1,0 +1,130 @@
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { Database } from '../../knowledge';
+import { ensureKnowledgeBase } from '../../knowledge/store';
+import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
+import { localDateTime } from '../clock';
+import { ConfigError } from '../config';
+import type { ContactKind } from '../contacts';
+import { milestoneLine, milestoneList, replies, reportList } from '../messages';
+import { type Audience, type MilestoneInput, MilestoneError } from '../milestones';
+import { type Services, openServices } from '../services';
+
+const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZONE | --admin) [--name NAME]
+       npm run admin -- milestone add --task 4.3 --due 2027-03-31 --title "…" [--audience lead|all]
+       npm run admin -- milestone edit --id N [--task 4.3] [--due 2027-06-30] [--title "…"] [--audience lead|all]
+       npm run admin -- milestone list [--all]
+       npm run admin -- milestone remove --id N
+       npm run admin -- progress [--task 4.3]
+       npm run admin -- assessment import FILE.csv
+       npm run admin -- contacts
+       npm run admin -- outbox`;
+
+const OPTIONS = {
+  dept: { type: 'string' }, zone: { type: 'string' }, admin: { type: 'boolean' }, name: { type: 'string' },
+  task: { type: 'string' }, due: { type: 'string' }, title: { type: 'string' }, audience: { type: 'string' },
+  id: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
+
+/** A mistake in what the admin typed: printed without a stack, exit code 1. */
+class InputError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
+  const [command, sub, file] = positionals;
+  if (values.help || !command) {
+    console.log(USAGE);
+    return values.help ? 0 : 2;
+  }
+  const db = await Database.open();
+  try {
+    const services = await openServices({ db, plan: await ensureKnowledgeBase(db) });
+    const run = COMMANDS[command === 'milestone' || command === 'assessment' ? `${command} ${sub ?? ''}` : command];
+    if (!run) {
+      console.error(`unknown command “${positionals.join(' ')}”\n${USAGE}`);
+      return 2;
+    }
+    await run(services, values, file);
+    return 0;
+  } finally {
+    await db.close();
+  }
+}
+
+const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promise<void>> = {
+  invite: async (s, v) => {
+    const chosen = [v.dept !== undefined, v.zone !== undefined, v.admin === true].filter(Boolean).length;
+    if (chosen !== 1) throw new InputError('give exactly one of --dept UNIT, --zone ZONE or --admin');
+    const [kind, target]: [ContactKind, string] = v.dept !== undefined ? ['unit', v.dept] : v.zone !== undefined ? ['zone', v.zone] : ['admin', ''];
+    const outcome = await s.admin.invite(kind, target, v.name);
+    if (!outcome.ok) throw new InputError(outcome.message('en'));
+    console.log(`one-time code for ${outcome.label}${v.name ? ` (${v.name})` : ''}, valid until ${outcome.expires}; the person sends "绑定 <code>" or "bind <code>" to the bot:`);
+    console.log(outcome.code);
+  },
+  'milestone add': async (s, v) => {
+    if (!v.task || !v.due || !v.title) throw new InputError('milestone add needs --task, --due and --title');
+    const m = await s.milestones.add({ itemId: v.task, due: v.due, title: v.title, audience: audienceOf(v.audience) });
+    console.log(`added ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
+  },
+  'milestone edit': async (s, v) => {
+    const changes: Partial<MilestoneInput> = { itemId: v.task, due: v.due, title: v.title, audience: v.audience === undefined ? undefined : audienceOf(v.audience) };
+    if (Object.values(changes).every((x) => x === undefined)) throw new InputError('milestone edit needs at least one of --task, --due, --title, --audience');
+    const m = await s.milestones.edit(idOf(v.id), changes);
+    console.log(`changed ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
+  },
+  'milestone list': async (s, v) => console.log(milestoneList('en', await s.admin.milestoneRows(v.all))),
+  'milestone remove': async (s, v) => {
+    const m = await s.milestones.remove(idOf(v.id));
+    console.log(`removed ${milestoneLine('en', m)}`);
+  },
+  progress: async (s, v) => console.log(reportList('en', await s.milestones.reports(v.task), (ms) => localDateTime(ms, s.config.timeZone))),
+  'assessment import': async (s, _v, file) => {
+    if (!file) throw new InputError('assessment import needs the CSV file');
+    const rows = parseAssessmentCsv(fs.readFileSync(file, 'utf8'));
+    const { years, enqueued } = await s.assessments.import(rows);
+    for (const y of years) {
+      console.log(
+        `${y.year}: ${y.zones} zones, ${y.ranked} 省级 ranked; 通报警示: ${y.warned.join(', ') || 'none'}; 兼并整合或退出: ${y.exitCandidates.join(', ') || 'none'}` +
+          (y.previousYearKnown ? '' : ` (no ${y.year - 1} results: the two-year rule was not applied)`),
+      );
+    }
+    console.log(`${enqueued} messages queued for the zones' contacts, 省商务厅 and the admins`);
+  },
+  contacts: async (s) => {
+    const contacts = await s.contacts.list();
+    if (!contacts.length) console.log('no contacts');
+    for (const c of contacts) {
+      console.log(`#${c.id} ${c.kind} ${c.target || '-'} ${c.name ?? ''} [${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}] conversation ${c.conversationId}`);
+    }
+  },
+  outbox: async (s) => console.log(JSON.stringify(await s.outbox.countsByStatus())),
+};
+
+/** A missing file or a mistyped option: the message says it all. */
+function isUserError(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ENOENT' || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'));
+}
+
+function audienceOf(value: string | undefined): Audience {
+  if (value === undefined || value === 'lead' || value === 'all') return value ?? 'lead';
+  throw new InputError(`--audience must be lead or all, not “${value}”`);
+}
+
+function idOf(value: string | undefined): number {
+  if (!value || !/^\d+$/.test(value)) throw new InputError('give the milestone as --id N (see `milestone list`)');
+  return Number(value);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (err: unknown) => {
+    if (err instanceof AssessmentCsvError) console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
+    else if (err instanceof MilestoneError) console.error(`error: ${replies.milestoneProblem('en', err.problem, err.detail)}`);
+    else if (err instanceof InputError || err instanceof ConfigError || isUserError(err)) console.error(`error: ${(err as Error).message}`);
+    else console.error(err);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,80 @@
+import cron from 'node-cron';
+import pino, { type Logger } from 'pino';
+import { type DispatchStep, type DispatchSummary, Dispatcher, type MessageSender } from './dispatcher';
+import type { ChatCommands } from './commands';
+import { type ServiceOptions, openServices } from './services';
+
+/**
+ * Reminders and assessment results: the scheduler's public surface.
+ *
+ *   const scheduler = await createScheduler({ db, sender: new ProactiveSender(adapter, appId) });
+ *   const running = await scheduler.start();        // catch-up now, then node-cron ticks
+ *   const reply = await scheduler.commands.handle({ text, reference, userId, isAdmin });
+ *   await running.stop();
+ *
+ * node-cron only ticks: what is due, claimed and sent lives in SQLite, so any number of
+ * processes may run on one database and a restarted one picks up where the last stopped.
+ */
+
+export type { ChatCommands, CommandInput } from './commands';
+export type { DispatchStep, DispatchSummary, MessageSender } from './dispatcher';
+export type { Clock } from './clock';
+export { systemClock, clockStartingAt } from './clock';
+
+export interface TickSummary extends DispatchSummary {
+  enqueued: number;
+}
+
+export interface SchedulerOptions extends ServiceOptions {
+  sender: MessageSender;
+  logger?: Logger;
+  random?: () => number;
+  onStep?: (step: DispatchStep) => void;
+}
+
+export interface Scheduler {
+  commands: ChatCommands;
+  /** One scan and one dispatch, at the clock's time. */
+  tick(): Promise<TickSummary>;
+  dispatch(): Promise<DispatchSummary>;
+  /** Runs a tick at once (catching up on what came due while no process ran), then schedules scans and dispatches. */
+  start(): Promise<{ stop(): Promise<void> }>;
+}
+
+export async function createScheduler(options: SchedulerOptions): Promise<Scheduler> {
+  const services = await openServices(options);
+  const { config, scanner, commands } = services;
+  const logger = options.logger ?? pino({ name: 'scheduler' });
+  const dispatcher = new Dispatcher({ ...services, sender: options.sender, logger, random: options.random, onStep: options.onStep });
+
+  const tick = async (): Promise<TickSummary> => {
+    const enqueued = await scanner.scan();
+    return { enqueued, ...(await dispatcher.dispatch()) };
+  };
+
+  const start = async () => {
+    // One job at a time in this process: a scan's reminders are dispatched by the same job.
+    let queue: Promise<unknown> = Promise.resolve();
+    const job = (name: string, work: () => Promise<unknown>) => {
+      queue = queue.then(work).then(
+        (result) => logger.info({ job: name, result }, 'scheduler job done'),
+        (err: unknown) => logger.error({ job: name, err }, 'scheduler job failed'),
+      );
+      return queue;
+    };
+    await job('catch-up', tick);
+    const options = { timezone: config.timeZone, noOverlap: true };
+    const tasks = [
+      cron.schedule(config.scanCron, () => job('scan', tick), { ...options, name: 'edz-scan' }),
+      cron.schedule(config.dispatchCron, () => job('dispatch', () => dispatcher.dispatch()), { ...options, name: 'edz-dispatch' }),
+    ];
+    return {
+      stop: async () => {
+        for (const task of tasks) await task.destroy();
+        await queue;
+      },
+    };
+  };
+
+  return { commands, tick, dispatch: () => dispatcher.dispatch(), start };
+}

@@ -1,0 +1,204 @@
+import type { Database } from '../knowledge';
+import type { Clock, IsoDate } from './clock';
+import type { ContactKind } from './contacts';
+import type { Lang } from './messages';
+
+/**
+ * Every proactive message is first a row here, written in the same transaction as what made
+ * it due; the dispatcher claims rows with a lease, sends them and marks them. The idempotency
+ * key makes enqueueing the same message twice a no-op.
+ */
+
+export type MessageKind = 'reminder' | 'assessment' | 'notice';
+
+export interface NewMessage {
+  key: string;
+  contactId: number;
+  conversationId: string;
+  kind: MessageKind;
+  milestoneId?: number;
+  milestoneDue?: IsoDate;
+  /** The day it should reach the contact; sent on a later day, it says it is late. */
+  dueDate: IsoDate;
+  text: string;
+}
+
+export interface ClaimedMessage {
+  id: number;
+  kind: MessageKind;
+  contactId: number;
+  conversationId: string;
+  contactKind: ContactKind;
+  contactTarget: string;
+  contactName: string | null;
+  lang: Lang;
+  reference: string;
+  dueDate: IsoDate;
+  text: string;
+  attempts: number;
+  /** Until when this dispatcher holds the row: nobody else can claim it before. */
+  leaseUntil: number;
+}
+
+const ENQUEUE_CHUNK = 50;
+
+export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'cancelled';
+
+export class Outbox {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Call inside a transaction. Returns how many of the messages are new; a key enqueued before is skipped. */
+  async enqueue(messages: readonly NewMessage[]): Promise<number> {
+    const now = this.clock.now();
+    let added = 0;
+    // Many rows per statement: one statement per message made a 10,000-reminder scan take seconds.
+    for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
+      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      const { changes } = await this.db.run(
+        `INSERT OR IGNORE INTO sch_outbox
+           (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, status, next_attempt_at, created_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}`,
+        chunk.flatMap((m) => [m.key, m.contactId, m.conversationId, m.kind, m.milestoneId ?? null, m.milestoneDue ?? null, m.dueDate, m.text, now, now]),
+      );
+      added += changes;
+    }
+    return added;
+  }
+
+  /** Call inside a transaction: the milestone's reminders still waiting whose key does not start with `currentPrefix` are replaced by newer ones. */
+  async supersedeReminders(milestoneId: number, currentPrefix: string): Promise<void> {
+    await this.db.run(
+      `UPDATE sch_outbox SET status = 'cancelled', last_error = 'superseded by a newer reminder'
+       WHERE milestone_id = ? AND status = 'pending' AND substr(idempotency_key, 1, ?) <> ?`,
+      [milestoneId, currentPrefix.length, currentPrefix],
+    );
+  }
+
+  /** Call inside a transaction. */
+  async cancelForContacts(contactIds: readonly number[], reason: string): Promise<void> {
+    if (!contactIds.length) return;
+    await this.db.run(
+      `UPDATE sch_outbox SET status = 'cancelled', last_error = ? WHERE status = 'pending' AND contact_id IN (${contactIds.map(() => '?').join(', ')})`,
+      [reason, ...contactIds],
+    );
+  }
+
+  /**
+   * Call inside a transaction: cancels the milestone's waiting reminders that no longer apply —
+   * those for another due date, or (when `keepContactIds` is given) for contacts not in it.
+   */
+  async cancelStaleReminders(milestoneId: number, keepDue: IsoDate | null, keepContactIds: readonly number[] | null, reason: string): Promise<void> {
+    const keepContacts = !keepContactIds ? '' : keepContactIds.length ? ` OR contact_id NOT IN (${keepContactIds.map(() => '?').join(', ')})` : ' OR 1';
+    await this.db.run(
+      `UPDATE sch_outbox SET status = 'cancelled', last_error = ?
+       WHERE milestone_id = ? AND status = 'pending' AND (milestone_due IS NOT ?${keepContacts})`,
+      [reason, milestoneId, keepDue, ...(keepContactIds ?? [])],
+    );
+  }
+
+  /**
+   * Claims up to `limit` rows that are due (or whose lease ran out), at most one per conversation and
+   * none of a conversation another dispatcher is sending to, so pacing and order per conversation hold.
+   */
+  async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const claimed = await this.db.all<{ id: number }>(
+        `UPDATE sch_outbox SET status = 'sending', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+         WHERE id IN (
+           SELECT id FROM (
+             SELECT id, conversation_id, next_attempt_at,
+                    ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY next_attempt_at, id) AS position
+             FROM sch_outbox
+             WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+           WHERE position = 1
+             AND conversation_id NOT IN (SELECT conversation_id FROM sch_outbox WHERE status = 'sending' AND lease_until > ?)
+           ORDER BY next_attempt_at, id
+           LIMIT ?)
+         RETURNING id`,
+        [owner, now + leaseMs, now, now, now, limit],
+      );
+      if (!claimed.length) return [];
+      return this.db.all<ClaimedMessage>(
+        `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
+                c.target AS contactTarget, c.name AS contactName, c.lang, c.reference, o.due_date AS dueDate, o.text, o.attempts,
+                o.lease_until AS leaseUntil
+         FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
+         WHERE o.id IN (${claimed.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,
+        claimed.map((r) => r.id),
+      );
+    });
+  }
+
+  /**
+   * Marks a sent row; false when this dispatcher no longer held it. Marks that arrive while one is being
+   * written are committed together in the next transaction (group commit): no mark waits longer than
+   * it would in line, and a large dispatch does not pay one transaction per message.
+   */
+  markSent(id: number, owner: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.marks.push({ id, owner, resolve, reject });
+      if (!this.writingMarks) void this.writeMarks();
+    });
+  }
+
+  private readonly marks: { id: number; owner: string; resolve: (marked: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private writingMarks = false;
+
+  private async writeMarks(): Promise<void> {
+    this.writingMarks = true;
+    while (this.marks.length) {
+      const group = this.marks.splice(0, 500);
+      try {
+        const marked = await this.db.transaction(async () => {
+          const now = this.clock.now();
+          const done = new Set<number>();
+          for (const m of group) {
+            const { changes } = await this.db.run(
+              `UPDATE sch_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
+               WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+              [now, m.id, m.owner],
+            );
+            if (changes === 1) done.add(m.id);
+          }
+          return done;
+        });
+        for (const m of group) m.resolve(marked.has(m.id));
+      } catch (err) {
+        for (const m of group) m.reject(err);
+      }
+    }
+    this.writingMarks = false;
+  }
+
+  async retryAt(id: number, owner: string, at: number, error: string): Promise<void> {
+    await this.db.transaction(() =>
+      this.db.run(
+        `UPDATE sch_outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
+         WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+        [at, error, id, owner],
+      ),
+    );
+  }
+
+  /** Call inside a transaction, with whatever tells the admins. */
+  async markDead(id: number, owner: string, error: string): Promise<boolean> {
+    const { changes } = await this.db.run(
+      `UPDATE sch_outbox SET status = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?
+       WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+      [error, id, owner],
+    );
+    return changes === 1;
+  }
+
+  async countsByStatus(): Promise<Record<OutboxStatus, number>> {
+    const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0, cancelled: 0 };
+    for (const r of await this.db.all<{ status: OutboxStatus; n: number }>('SELECT status, COUNT(*) AS n FROM sch_outbox GROUP BY status')) {
+      counts[r.status] = r.n;
+    }
+    return counts;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Database } from '../knowledge';
+import { type Clock, type IsoDate, localDate } from './clock';
+import type { SchedulerConfig } from './config';
+import type { ContactBook } from './contacts';
+import { reminderText } from './messages';
+import { type Milestones, currentSlot } from './milestones';
+import type { Outbox } from './outbox';
+
+const LAST_SCAN = 'last_scan_date';
+
+/**
+ * The daily scan: for each open milestone, the reminder its dates call for today goes into the
+ * outbox for every active contact of the units it addresses (not yet done), keyed by milestone,
+ * due date, reminder and contact, so a second scan the same day adds nothing. It runs in one
+ * transaction with the record of the scan, so a crash leaves either both or neither.
+ */
+export class Scanner {
+  constructor(
+    private readonly db: Database,
+    private readonly clock: Clock,
+    private readonly config: Pick<SchedulerConfig, 'timeZone' | 'offsetDays' | 'overdueEveryDays'>,
+    private readonly milestones: Milestones,
+    private readonly contacts: ContactBook,
+    private readonly outbox: Outbox,
+  ) {}
+
+  async scan(): Promise<number> {
+    return this.db.transaction(async () => {
+      const today = localDate(this.clock.now(), this.config.timeZone);
+      const lastScan = (await this.db.get<{ value: string }>('SELECT value FROM sch_state WHERE key = ?', [LAST_SCAN]))?.value ?? null;
+      let enqueued = 0;
+      for (const m of await this.milestones.open()) {
+        const slot = currentSlot(m.due, today, this.config.offsetDays, this.config.overdueEveryDays);
+        const item = this.milestones.item(m.itemId);
+        if (!slot || !item) continue;
+        const done = await this.milestones.completedUnits(m);
+        const units = this.milestones.audienceUnits(m).filter((u) => !done.has(u));
+        const dueDate = missedWhileDown(slot.date, lastScan, today) ? slot.date : today;
+        const prefix = `reminder:${m.id}@${m.due}:${slot.key}:`;
+        const contacts = await this.contacts.active('unit', units);
+        enqueued += await this.outbox.enqueue(
+          contacts.map((contact) => ({
+            key: `${prefix}contact:${contact.id}`, contactId: contact.id, conversationId: contact.conversationId, kind: 'reminder' as const,
+            milestoneId: m.id, milestoneDue: m.due, dueDate,
+            text: reminderText(contact.lang, { unit: contact.target, item, milestone: m, daysLeft: slot.daysLeft }),
+          })),
+        );
+        await this.outbox.supersedeReminders(m.id, prefix);
+      }
+      await this.db.run('INSERT INTO sch_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
+        LAST_SCAN, lastScan && lastScan > today ? lastScan : today,
+      ]);
+      return enqueued;
+    });
+  }
+}
+
+/**
+ * A reminder is late when its day came after the last scan and before today: no scan ran on
+ * that day. One a scan already passed (the milestone or the contact is new) is not late.
+ */
+function missedWhileDown(slotDate: IsoDate, lastScan: IsoDate | null, today: IsoDate): boolean {
+  return lastScan !== null && slotDate > lastScan && slotDate < today;
+}

@@ -1,0 +1,70 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { FakeConnector } from './fakeConnector';
+import { World, adminInChild, buildKnowledge, tempDir } from './world';
+
+/** `npm run admin -- …` as an admin runs it, against a database the bot then uses. */
+
+jest.setTimeout(60_000);
+
+let dir: string;
+let dbPath: string;
+const admin = (...args: string[]) => adminInChild(dbPath, args);
+const lastLine = (text: string) => text.trim().split('\n').pop()!;
+
+beforeAll(async () => {
+  dir = tempDir();
+  dbPath = path.join(dir, 'edz.sqlite');
+  await buildKnowledge(dbPath);
+});
+
+afterAll(async () => {
+  await FakeConnector.stopAll();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+test('invite prints the code alone on its last line, and the code binds in chat', async () => {
+  const invited = await admin('invite', '--dept', '自然资源厅', '--name', '张三');
+  expect(invited.code).toBe(0);
+  const code = lastLine(invited.stdout);
+  expect(code).toMatch(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/);
+  expect(invited.stdout).toContain('省国土资源厅 (张三)');
+
+  const world = await World.open({ now: new Date().toISOString(), dir });
+  expect(await world.say('land', `bind ${code}`)).toContain('Bound: this conversation is now 省国土资源厅');
+  expect(await world.say('land', '进展 4.3 评价方案已报省政府')).toContain('已记录');
+  await world.close();
+
+  const contacts = await admin('contacts');
+  expect(contacts.stdout).toMatch(/unit 省国土资源厅 张三 \[active\] conversation land/);
+  const progress = await admin('progress', '--task', '4.3');
+  expect(progress.stdout).toMatch(/4\.3 省国土资源厅 \(张三\): 评价方案已报省政府/);
+});
+
+test('an unknown department, or no target, is refused with a clear message', async () => {
+  const unknown = await admin('invite', '--dept', '火星局');
+  expect(unknown.code).toBe(1);
+  expect(unknown.stderr).toContain('The plan has no unit “火星局”');
+  const none = await admin('invite');
+  expect(none.code).toBe(1);
+  expect(none.stderr).toContain('give exactly one of --dept UNIT, --zone ZONE or --admin');
+});
+
+test('milestones are added, edited, listed and removed', async () => {
+  const added = await admin('milestone', 'add', '--task', '4.3', '--due', '2027-03-31', '--title', '土地评价报告', '--audience', 'all');
+  expect(added.code).toBe(0);
+  const id = /#(\d+)/.exec(added.stdout)![1];
+  expect(added.stdout).toContain('(all responsible units: 省国土资源厅, 省发展改革委, 省住房城乡建设厅, 省商务厅)');
+
+  const edited = await admin('milestone', 'edit', '--id', id, '--due', '2027-06-30', '--audience', 'lead');
+  expect(edited.stdout).toContain(`changed #${id} 4.3 2027-06-30 土地评价报告 (lead unit: 省国土资源厅)`);
+
+  expect((await admin('milestone', 'list')).stdout).toContain(`#${id} 4.3 2027-06-30 土地评价报告`);
+  expect((await admin('milestone', 'remove', '--id', id)).code).toBe(0);
+  expect((await admin('milestone', 'list')).stdout).not.toContain('土地评价报告');
+  expect((await admin('milestone', 'list', '--all')).stdout).toContain(`#${id} 4.3 2027-06-30 土地评价报告 (lead unit: 省国土资源厅) [removed]`);
+
+  const bad = await admin('milestone', 'add', '--task', '4.3', '--due', '2027-13-01', '--title', 'x');
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('“2027-13-01” is not a date');
+});
