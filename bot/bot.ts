@@ -2,7 +2,7 @@ import { ActivityHandler, ConversationState, type Storage, TurnContext, UserStat
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
 import type { AnswerContext, AnswerEngine } from '../knowledge';
-import { MainDialog, type UserProfile } from '../dialogs/mainDialog';
+import { type ChatCommandHandler, MainDialog, type UserProfile } from '../dialogs/mainDialog';
 import { welcomeReply } from '../dialogs/replies';
 
 /**
@@ -44,8 +44,16 @@ export interface AssembledBot {
   conversationState: ConversationState;
 }
 
+export interface BotDependencies {
+  engine: AnswerEngine;
+  storage: Storage;
+  logger: Logger;
+  chatCommands?: ChatCommandHandler;
+  isAdmin?: (context: TurnContext) => boolean;
+}
+
 /** Wires the bot from its dependencies; the server and the tests build it the same way. */
-export function createBot({ engine, storage, logger }: { engine: AnswerEngine; storage: Storage; logger: Logger }): AssembledBot {
+export function createBot({ engine, storage, logger, chatCommands, isAdmin }: BotDependencies): AssembledBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialog = new MainDialog({
@@ -53,6 +61,8 @@ export function createBot({ engine, storage, logger }: { engine: AnswerEngine; s
     answerContext: conversationState.createProperty<AnswerContext>('answerContext'),
     profile: userState.createProperty<UserProfile>('profile'),
     logger,
+    chatCommands,
+    isAdmin,
   });
   return { bot: new EdzBot(conversationState, userState, dialog), conversationState };
 }

@@ -6,6 +6,7 @@ import type { AnswerEngine } from '../knowledge';
 import type { EdzAdapter } from './adapter';
 import type { EdzBot } from './bot';
 import type { SqliteStorage } from './storage';
+import { isLoopbackAddress, setCallerTrust } from './trust';
 
 /**
  * What a turn needs before the SDK sees it: a type, and the channel and conversation that state
@@ -22,7 +23,7 @@ const activityShape = z.looseObject({
 type Handler = (req: Request, res: Response) => Promise<void>;
 
 /** POST /api/messages: validates the activity, runs the turn, and answers with the turn's result. */
-export function messagesHandler(adapter: EdzAdapter, bot: EdzBot, logger: Logger): Handler {
+export function messagesHandler(adapter: EdzAdapter, bot: EdzBot, logger: Logger, authenticated: boolean): Handler {
   return async (req, res) => {
     const problem = activityProblem(req.body);
     if (problem) {
@@ -31,7 +32,11 @@ export function messagesHandler(adapter: EdzAdapter, bot: EdzBot, logger: Logger
       return;
     }
     try {
-      const result = await adapter.handleActivity(req.header('authorization', ''), req.body as Activity, (context) => bot.run(context));
+      const loopback = isLoopbackAddress(req.socket.remoteAddress);
+      const result = await adapter.handleActivity(req.header('authorization', ''), req.body as Activity, (context) => {
+        setCallerTrust(context, { authenticated, loopback });
+        return bot.run(context);
+      });
       // expectReplies turns return their replies here; invokes return their own status.
       res.send(result?.status ?? 200, result?.body);
     } catch (err) {

@@ -3,12 +3,16 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
 import { openKnowledge } from '../knowledge';
+import { createScheduler } from '../scheduler';
 import { createAdapter, isLocalMode } from './adapter';
+import { ProactiveSender, createProactiveAdapter } from './proactive';
+import { adminCheck } from './trust';
 import { createBot } from './bot';
 import { healthHandler, messagesHandler } from './http';
 import { createLogger } from './logger';
 import type { Settings } from './settings';
 import { SqliteStorage } from './storage';
+import { registerWebChat } from './web';
 
 export interface RunningServer {
   /** Where the server listens, e.g. http://127.0.0.1:3978. */
@@ -25,8 +29,16 @@ export async function startServer(settings: Settings, { logger = createLogger(se
   const { db, engine } = await openKnowledge({ dbPath: settings.dbPath });
   try {
     const storage = await SqliteStorage.open(db);
-    const { bot, conversationState } = createBot({ engine, storage, logger });
+    // Reminders go out through an adapter of their own: it tries each send once and lets the
+    // outbox retry, where the turns' adapter would retry inside the SDK.
+    const scheduler = await createScheduler({
+      db,
+      sender: new ProactiveSender(createProactiveAdapter({ ...process.env, ...settings.auth }), settings.auth.MicrosoftAppId),
+      logger: logger.child({ component: 'scheduler' }),
+    });
+    const { bot, conversationState } = createBot({ engine, storage, logger, chatCommands: scheduler.commands, isAdmin: adminCheck(settings.adminUserIds) });
     const adapter = createAdapter(settings.auth, conversationState, logger);
+    const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;
 
     // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
     const server = restify.createServer({ name: 'edz-assistant', log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
@@ -39,15 +51,21 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       '/api/messages',
       restify.plugins.bodyReader({ maxBodySize: settings.maxBodyBytes }),
       restify.plugins.jsonBodyParser(),
-      messagesHandler(adapter, bot, logger),
+      messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
     );
     server.get('/healthz', healthHandler(engine, storage, path.basename(db.file), logger));
+    const webChat = registerWebChat(server, { settings: settings.webChat, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
 
     await listen(server, settings.port, listenHost(settings, logger));
     const url = urlOf(server.address() as AddressInfo);
     logger.info({ event: 'listening', url, auth: isLocalMode(settings.auth) ? 'none (local mode)' : 'Bot Framework tokens', maxBodyBytes: settings.maxBodyBytes });
     let closing: Promise<void> | undefined;
-    return { url, close: () => (closing ??= stop(server, () => db.close(), logger)) };
+    const close = async () => {
+      webChat.closeStreams();
+      await reminders?.stop();
+      return stop(server, () => db.close(), logger);
+    };
+    return { url, close: () => (closing ??= close()) };
   } catch (err) {
     await db.close();
     throw err;

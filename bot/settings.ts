@@ -19,10 +19,32 @@ export interface Settings {
   /** Larger request bodies are refused with 413 before they are parsed. */
   maxBodyBytes: number;
   auth: BotAuthSettings;
+  webChat: WebChatSettings;
+  /** Users who may use the admin chat commands (where the sender is authenticated or on loopback). */
+  adminUserIds: string[];
+  /** Whether this process runs the reminders' scheduler (node-cron scans and dispatches). */
+  schedulerEnabled: boolean;
+}
+
+/** The chat page at / (bot/web/). */
+export interface WebChatSettings {
+  /** Signs the page's conversation tokens; undefined: a random secret per process, so tokens die with it. */
+  secret?: string;
+  /** How long a conversation token is valid; an open page renews its token before then. */
+  tokenTtlMs: number;
+  /** Requests to the page's API a client may make per minute, on average… */
+  ratePerMinute: number;
+  /** …and in a burst. */
+  rateBurst: number;
+  /** Behind a reverse proxy: the client is the address the proxy saw, the last one in X-Forwarded-For. */
+  trustProxy: boolean;
 }
 
 export const DEFAULT_PORT = 3978;
 export const DEFAULT_MAX_BODY_KB = 256;
+export const DEFAULT_WEBCHAT_TOKEN_TTL_HOURS = 168;
+export const DEFAULT_WEBCHAT_RATE_PER_MINUTE = 30;
+export const DEFAULT_WEBCHAT_RATE_BURST = 15;
 
 // An empty value (`MicrosoftAppId=` in .env) means "not set", as it does for the SDK.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -37,6 +59,14 @@ const envSchema = z.object({
   MicrosoftAppId: optional(z.string()),
   MicrosoftAppPassword: optional(z.string()),
   MicrosoftAppTenantId: optional(z.string()),
+  // Shorter secrets are guessable offline from one token.
+  WEBCHAT_SECRET: optional(z.string().min(32)),
+  WEBCHAT_TOKEN_TTL_HOURS: optional(z.coerce.number().positive()),
+  WEBCHAT_RATE_PER_MINUTE: optional(z.coerce.number().int().positive()),
+  WEBCHAT_RATE_BURST: optional(z.coerce.number().int().positive()),
+  WEBCHAT_TRUST_PROXY: optional(z.enum(['true', 'false'])),
+  ADMIN_USER_IDS: optional(z.string()),
+  SCHEDULER_ENABLED: optional(z.enum(['true', 'false'])),
 });
 
 /** Reads the settings from environment variables (see .env.example); throws naming the variable that is wrong. */
@@ -53,11 +83,20 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     dbPath: e.DB_PATH,
     logLevel: e.LOG_LEVEL ?? 'info',
     maxBodyBytes: (e.MAX_BODY_KB ?? DEFAULT_MAX_BODY_KB) * 1024,
+    adminUserIds: (e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
     auth: {
       MicrosoftAppType: e.MicrosoftAppType,
       MicrosoftAppId: e.MicrosoftAppId,
       MicrosoftAppPassword: e.MicrosoftAppPassword,
       MicrosoftAppTenantId: e.MicrosoftAppTenantId,
+    },
+    webChat: {
+      secret: e.WEBCHAT_SECRET,
+      tokenTtlMs: (e.WEBCHAT_TOKEN_TTL_HOURS ?? DEFAULT_WEBCHAT_TOKEN_TTL_HOURS) * 3_600_000,
+      ratePerMinute: e.WEBCHAT_RATE_PER_MINUTE ?? DEFAULT_WEBCHAT_RATE_PER_MINUTE,
+      rateBurst: e.WEBCHAT_RATE_BURST ?? DEFAULT_WEBCHAT_RATE_BURST,
+      trustProxy: e.WEBCHAT_TRUST_PROXY === 'true',
     },
   };
 }

@@ -1,4 +1,4 @@
-import type { StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { type ConversationReference, type StatePropertyAccessor, TurnContext } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogContext,
@@ -32,6 +32,14 @@ export interface MainDialogDependencies {
   /** User state. */
   profile: StatePropertyAccessor<UserProfile>;
   logger: Logger;
+  /** The reminders' chat commands (绑定, 进展, 2026年考核结果 …): a reply, or null when the text is none. */
+  chatCommands?: ChatCommandHandler;
+  /** Whether the sender may use the admin commands. */
+  isAdmin?: (context: TurnContext) => boolean;
+}
+
+export interface ChatCommandHandler {
+  handle(input: { text: string; reference: Partial<ConversationReference>; userId: string; isAdmin: boolean }): Promise<string | null>;
 }
 
 /** The question to answer when the waterfall restarts after a clarification. */
@@ -77,9 +85,31 @@ export class MainDialog extends ComponentDialog {
     const text = context.activity.text ?? '';
     const command = commandOf(text);
     const lang = await this.rememberLanguage(context, command ? command.lang : spokenLang(text));
-    if (!command) return undefined;
-    this.deps.logger.info({ event: 'command', command: command.kind });
-    return this.runCommand(inner, command, lang);
+    if (command) {
+      this.deps.logger.info({ event: 'command', command: command.kind });
+      return this.runCommand(inner, command, lang);
+    }
+    return this.runChatCommand(inner, text);
+  }
+
+  /**
+   * Passes every message to the reminders' commands: a bound contact's conversation reference is
+   * refreshed on each message, and a command (绑定 …, 完成 4.3) gets its reply instead of an answer.
+   */
+  private async runChatCommand(inner: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+    const { context } = inner;
+    if (!this.deps.chatCommands || !context.activity.from?.id) return undefined;
+    const reply = await this.deps.chatCommands.handle({
+      text,
+      reference: TurnContext.getConversationReference(context.activity),
+      userId: context.activity.from.id,
+      // No language given: a command is answered in the language of its keyword (绑定 / bind).
+      isAdmin: this.deps.isAdmin?.(context) ?? false,
+    });
+    if (reply === null) return undefined;
+    this.deps.logger.info({ event: 'chat_command' });
+    await context.sendActivity(reply);
+    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
   }
 
   private async runCommand(inner: DialogContext, command: Command, lang: Lang): Promise<DialogTurnResult> {

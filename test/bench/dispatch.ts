@@ -36,7 +36,8 @@ function countingConnector(): Promise<{ server: http.Server; url: string; receiv
       const conversation = /\/v3\/conversations\/([^/]+)\/activities/.exec(req.url ?? '')?.[1] ?? '?';
       const key = `${conversation}|${(JSON.parse(body) as { text: string }).text}`;
       received.set(key, (received.get(key) ?? 0) + 1);
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"id":"1"}');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"id":"1"}');
     });
   });
   return new Promise((resolve) =>

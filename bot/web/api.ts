@@ -1,0 +1,110 @@
+import type { Logger } from 'pino';
+import type { Request, RequestHandler, Response, Server } from 'restify';
+import { forPage, newConversation, parsePostedMessage, userJoined, userMessage } from './activities';
+import type { ConversationStreams } from './streams';
+import type { ConversationClaims, ConversationTokens } from './tokens';
+import type { WebTurns } from './turns';
+
+export const API_ROOT = '/webchat/api/conversations';
+
+export interface ApiDependencies {
+  tokens: ConversationTokens;
+  streams: ConversationStreams;
+  turns: WebTurns;
+  /** The serviceUrl of the web conversations: the local connector route, with its key. */
+  connectorUrl: () => string;
+  logger: Logger;
+}
+
+type Handler = (req: Request, res: Response) => Promise<void>;
+
+/**
+ * The page's API. A conversation starts with a token naming it and its user; every other call
+ * must carry that token (Authorization: Bearer, or ?token= for the event stream, which browsers
+ * open without headers) and may touch only the conversation it names.
+ *
+ *   POST {API_ROOT}                    → 201 {conversationId, userId, token, expiresAt}; the welcome waits on the stream
+ *   POST {API_ROOT}/{id}/token         → 200 {token, expiresAt}, a renewed token
+ *   POST {API_ROOT}/{id}/activities    → 200 {id, activities}: the message as the bot got it, then its replies
+ *   GET  {API_ROOT}/{id}/stream        → text/event-stream of what the bot says outside replies
+ */
+export function registerApi(server: Server, guards: RequestHandler[], body: RequestHandler[], deps: ApiDependencies): void {
+  server.post(API_ROOT, ...guards, startConversation(deps));
+  server.post(`${API_ROOT}/:conversationId/token`, ...guards, renewToken(deps));
+  server.post(`${API_ROOT}/:conversationId/activities`, ...guards, ...body, postActivity(deps));
+  server.get(`${API_ROOT}/:conversationId/stream`, ...guards, openStream(deps));
+}
+
+function startConversation({ tokens, streams, turns, connectorUrl, logger }: ApiDependencies): Handler {
+  return async (_req, res) => {
+    const { conversationId, userId } = newConversation();
+    const { token, expiresAt } = tokens.issue(conversationId, userId);
+    try {
+      const welcome = await turns.run(userJoined({ conversationId, userId, expiresAt }, connectorUrl()));
+      for (const activity of welcome) streams.publish(conversationId, forPage(activity));
+      logger.info({ event: 'web_conversation_started' });
+      res.send(201, { conversationId, userId, token, expiresAt });
+    } catch (err) {
+      failed(res, logger, err);
+    }
+  };
+}
+
+function renewToken({ tokens, logger }: ApiDependencies): Handler {
+  return async (req, res) => {
+    const claims = authorize(req, res, bearerToken(req), tokens, logger);
+    if (claims) res.send(200, tokens.issue(claims.conversationId, claims.userId));
+  };
+}
+
+function postActivity({ tokens, turns, connectorUrl, logger }: ApiDependencies): Handler {
+  return async (req, res) => {
+    const claims = authorize(req, res, bearerToken(req), tokens, logger);
+    if (!claims) return;
+    const parsed = parsePostedMessage(req.body);
+    if ('problem' in parsed) {
+      logger.warn({ event: 'bad_request', status: 400, problem: parsed.problem });
+      res.send(400, { code: 'BadRequest', message: parsed.problem });
+      return;
+    }
+    const activity = userMessage(parsed.message, claims, connectorUrl());
+    try {
+      const replies = await turns.run(activity);
+      res.send(200, { id: activity.id, activities: [activity, ...replies].map(forPage) });
+    } catch (err) {
+      failed(res, logger, err);
+    }
+  };
+}
+
+function openStream({ tokens, streams, logger }: ApiDependencies): Handler {
+  return async (req, res) => {
+    const claims = authorize(req, res, new URLSearchParams(req.getQuery()).get('token') ?? '', tokens, logger);
+    if (claims) streams.connect(claims.conversationId, res);
+  };
+}
+
+function bearerToken(req: Request): string {
+  return /^Bearer (\S+)$/i.exec(req.header('authorization', ''))?.[1] ?? '';
+}
+
+/** The token's claims when it is valid and names the conversation in the path; otherwise answers 401 or 403. */
+function authorize(req: Request, res: Response, token: string, tokens: ConversationTokens, logger: Logger): ConversationClaims | undefined {
+  const claims = token ? tokens.verify(token) : undefined;
+  if (!claims) {
+    logger.warn({ event: 'unauthorized', status: 401, reason: token ? 'invalid or expired web chat token' : 'no web chat token' });
+    res.send(401, { code: 'Unauthorized', message: 'missing, invalid or expired conversation token' });
+    return undefined;
+  }
+  if (claims.conversationId !== req.params.conversationId) {
+    logger.warn({ event: 'forbidden', status: 403, reason: 'token for another conversation' });
+    res.send(403, { code: 'Forbidden', message: 'the token is for another conversation' });
+    return undefined;
+  }
+  return claims;
+}
+
+function failed(res: Response, logger: Logger, err: unknown): void {
+  logger.error({ event: 'request_failed', status: 500, err });
+  res.send(500, { code: 'InternalError', message: 'the message could not be processed' });
+}

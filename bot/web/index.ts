@@ -1,0 +1,52 @@
+import type { CloudAdapter } from 'botbuilder';
+import type { Logger } from 'pino';
+import restify from 'restify';
+import type { EdzBot } from '../bot';
+import type { BotAuthSettings, WebChatSettings } from '../settings';
+import { registerApi } from './api';
+import { connectorServiceUrl, ownBaseUrl, registerConnector } from './connector';
+import { registerPage } from './page';
+import { RateLimiter, rateLimited } from './rateLimit';
+import { ConversationStreams } from './streams';
+import { ConversationTokens, deriveKeys } from './tokens';
+import { WebTurns } from './turns';
+
+export interface WebChatDependencies {
+  settings: WebChatSettings;
+  auth: BotAuthSettings;
+  adapter: CloudAdapter;
+  bot: EdzBot;
+  logger: Logger;
+  maxBodyBytes: number;
+}
+
+export interface WebChat {
+  /** Ends the pages' event streams, which would otherwise hold a stopping server open. */
+  closeStreams(): void;
+}
+
+/**
+ * The chat page at / and /chat: Web Chat, talking to the bot through the page's API, with what
+ * the bot says outside replies (reminders) pushed over server-sent events fed by a local
+ * connector route. See bot/web/README-section.md.
+ */
+export function registerWebChat(server: restify.Server, { settings, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies): WebChat {
+  const log = logger.child({ component: 'webchat' });
+  if (!settings.secret) log.info({ event: 'webchat_secret_random' }, 'WEBCHAT_SECRET is not set: web conversations last until the process stops');
+  const keys = deriveKeys(settings.secret);
+  const streams = new ConversationStreams();
+  // The size-limited reader, then the JSON parser without its own (unlimited) one.
+  const body = [restify.plugins.bodyReader({ maxBodySize: maxBodyBytes }), ...restify.plugins.jsonBodyParser({ bodyReader: true })];
+  const limiter = new RateLimiter(settings.ratePerMinute, settings.rateBurst);
+
+  registerPage(server);
+  registerApi(server, [rateLimited(limiter, settings.trustProxy, log)], body, {
+    tokens: new ConversationTokens(keys.tokenKey, settings.tokenTtlMs),
+    streams,
+    turns: new WebTurns(adapter, bot, auth),
+    connectorUrl: () => connectorServiceUrl(ownBaseUrl(server), keys.connectorKey),
+    logger: log,
+  });
+  registerConnector(server, body, keys.connectorKey, streams, log);
+  return { closeStreams: () => streams.closeAll() };
+}
