@@ -3,7 +3,7 @@ import type { Lang } from '../understand/normalize';
 import { MAX_QUESTION_CHARS } from '../understand/normalize';
 import type { ItemView, PlanViews, UnitView } from './views';
 
-/** What the composer needs to know about the question to answer it. */
+/** A composed reply: the text a person reads and the buttons offered with it. */
 export interface Reply {
   text: string;
   /** Questions a person is likely to ask next, as buttons. */

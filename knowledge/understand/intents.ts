@@ -35,9 +35,9 @@ export interface Mask {
 }
 
 /** Features for the classifier: words and character bigrams, with recognized mentions replaced by placeholders. */
-export function features(lexicon: Lexicon, text: string, masks: Mask[], withBigrams = true): string[] {
+export function features(lexicon: Lexicon, text: string, masks: Mask[]): string[] {
   const out: string[] = [];
-  const add = (piece: string) => out.push(...lexicon.words(piece), ...(withBigrams ? lexicon.bigrams(piece) : []));
+  const add = (piece: string) => out.push(...lexicon.words(piece), ...lexicon.bigrams(piece));
   let at = 0;
   for (const m of [...masks].sort((a, b) => a.start - b.start)) {
     add(text.slice(at, m.start));
