@@ -1,8 +1,8 @@
 import { ActivityHandler, ConversationState, type Storage, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from 'botbuilder-dialogs';
 import type { Logger } from 'pino';
-import type { AnswerContext, AnswerEngine } from '../knowledge';
-import { type ChatCommandHandler, MainDialog, type UserProfile } from '../dialogs/mainDialog';
+import type { AnswerEngine } from '../knowledge';
+import { type ChatCommandHandler, type MainDialog, createMainDialog } from '../dialogs/mainDialog';
 import { welcomeReply } from '../dialogs/replies';
 
 /**
@@ -56,13 +56,6 @@ export interface BotDependencies {
 export function createBot({ engine, storage, logger, chatCommands, isAdmin }: BotDependencies): AssembledBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const dialog = new MainDialog({
-    engine,
-    answerContext: conversationState.createProperty<AnswerContext>('answerContext'),
-    profile: userState.createProperty<UserProfile>('profile'),
-    logger,
-    chatCommands,
-    isAdmin,
-  });
+  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger, chatCommands, isAdmin });
   return { bot: new EdzBot(conversationState, userState, dialog), conversationState };
 }

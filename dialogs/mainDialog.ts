@@ -1,4 +1,4 @@
-import { type ConversationReference, type StatePropertyAccessor, TurnContext } from 'botbuilder';
+import { type ConversationReference, type ConversationState, type StatePropertyAccessor, TurnContext, type UserState } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogContext,
@@ -40,6 +40,18 @@ export interface MainDialogDependencies {
 
 export interface ChatCommandHandler {
   handle(input: { text: string; reference: Partial<ConversationReference>; userId: string; isAdmin: boolean }): Promise<string | null>;
+}
+
+/** The main dialog with its state kept in the given conversation and user state; the bot and the tests build it alike. */
+export function createMainDialog(
+  states: { conversation: ConversationState; user: UserState },
+  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile'>,
+): MainDialog {
+  return new MainDialog({
+    ...deps,
+    answerContext: states.conversation.createProperty<AnswerContext>('answerContext'),
+    profile: states.user.createProperty<UserProfile>('profile'),
+  });
 }
 
 /** The question to answer when the waterfall restarts after a clarification. */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 /**
  * The scheduler's settings, read from environment variables (documented with their defaults
- * in scheduler/README-section.md). A bad value stops start-up with the variable's name.
+ * in the README and .env.example). A bad value stops start-up with the variable's name.
  */
 
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);

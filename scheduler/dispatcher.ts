@@ -17,7 +17,7 @@ export interface MessageSender {
 
 const LEASE_MARGIN_MS = 5_000;
 
-/** The points between which a crash test kills the process (see scheduler/README-section.md). */
+/** The points between which a crash test kills the process (see the README, "How a reminder travels"). */
 export type DispatchStep = 'claimed' | 'sent' | 'marked';
 
 export interface DispatchSummary {

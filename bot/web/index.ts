@@ -28,7 +28,7 @@ export interface WebChat {
 /**
  * The chat page at / and /chat: Web Chat, talking to the bot through the page's API, with what
  * the bot says outside replies (reminders) pushed over server-sent events fed by a local
- * connector route. See bot/web/README-section.md.
+ * connector route. See the README, "On the zone's website".
  */
 export function registerWebChat(server: restify.Server, { settings, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies): WebChat {
   const log = logger.child({ component: 'webchat' });

@@ -1,7 +1,7 @@
 import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, UserState } from 'botbuilder';
 import { DialogTestClient } from 'botbuilder-testing';
-import type { AnswerContext, AnswerEngine } from '../../knowledge';
-import { MainDialog, type UserProfile } from '../../dialogs/mainDialog';
+import type { AnswerEngine } from '../../knowledge';
+import { createMainDialog } from '../../dialogs/mainDialog';
 import { CANCELLED_TEXT, HELP_TEXT } from '../../dialogs/texts';
 import { openEngine, type Reply, view } from '../support/bot';
 import { captureLogs } from '../support/logs';
@@ -19,12 +19,7 @@ function conversation() {
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const dialog = new MainDialog({
-    engine,
-    answerContext: conversationState.createProperty<AnswerContext>('answerContext'),
-    profile: userState.createProperty<UserProfile>('profile'),
-    logger: captureLogs().logger,
-  });
+  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger: captureLogs().logger });
   const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
   return {
     /** Sends a message (or a card click) and returns what the user sees of the single reply. */
