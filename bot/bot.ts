@@ -1,5 +1,5 @@
 import { ActivityHandler, ConversationState, type Storage, TurnContext, UserState } from 'botbuilder';
-import type { DialogState } from 'botbuilder-dialogs';
+import type { DialogState } from '../dialogs/sdk';
 import type { Logger } from 'pino';
 import type { AnswerEngine } from '../knowledge';
 import { type ChatCommandHandler, type MainDialog, createMainDialog } from '../dialogs/mainDialog';

@@ -45,22 +45,32 @@ export class SqliteStorage implements Storage {
     return Object.fromEntries(rows.map((r) => [r.key, { ...JSON.parse(r.value), eTag: r.etag }]));
   }
 
-  /** Writes every item or none: one conflict rolls back the whole batch. */
+  /**
+   * Writes every item or none: one conflict rolls back the whole batch. The SDK's states write one
+   * item at a time, and one statement is atomic by itself, so that case needs no transaction.
+   */
   async write(changes: StoreItems): Promise<void> {
+    const items = Object.entries(changes);
+    if (items.length === 1) {
+      await this.db.serialized(() => this.writeItem(...items[0]));
+      return;
+    }
     await this.db.transaction(async () => {
-      for (const [key, item] of Object.entries(changes)) {
-        const { eTag, ...value } = item as { eTag?: string };
-        if (eTag && eTag !== '*') {
-          const stored = await this.db.get<{ etag: string }>('SELECT etag FROM bot_state WHERE key = ?', [key]);
-          if (stored && stored.etag !== eTag) throw new ETagConflictError(key);
-        }
-        await this.db.run(
-          `INSERT INTO bot_state (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
-           ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at`,
-          [key, crypto.randomUUID(), JSON.stringify(value), new Date().toISOString()],
-        );
-      }
+      for (const item of items) await this.writeItem(...item);
     });
+  }
+
+  /** An upsert that updates only when the caller's eTag is '*', missing or still the stored one. */
+  private async writeItem(key: string, item: { eTag?: string }): Promise<void> {
+    const { eTag, ...value } = item;
+    const expected = eTag && eTag !== '*' ? eTag : null;
+    const { changes } = await this.db.run(
+      `INSERT INTO bot_state (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at
+       WHERE ? IS NULL OR bot_state.etag = ?`,
+      [key, crypto.randomUUID(), JSON.stringify(value), new Date().toISOString(), expected, expected],
+    );
+    if (changes === 0) throw new ETagConflictError(key);
   }
 
   async delete(keys: string[]): Promise<void> {

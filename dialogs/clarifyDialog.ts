@@ -1,4 +1,4 @@
-import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import { ComponentDialog, TextPrompt, WaterfallDialog, type WaterfallStepContext } from './sdk';
 import { clarifyReply } from './replies';
 
 export const CLARIFY_DIALOG = 'clarifyDialog';

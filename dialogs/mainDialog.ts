@@ -8,7 +8,7 @@ import {
   DialogTurnStatus,
   WaterfallDialog,
   type WaterfallStepContext,
-} from 'botbuilder-dialogs';
+} from './sdk';
 import type { Logger } from 'pino';
 import type { AnswerContext, AnswerEngine, Lang } from '../knowledge';
 import { submittedQuestion } from './cards';
@@ -60,10 +60,11 @@ interface AnswerOptions {
 }
 
 /**
- * The root dialog. Every message first passes the interruptions (help, cancel, ping), which
- * work whatever the conversation is doing; otherwise it is a question: the engine answers it
- * with the conversation's context, and the answer is shown, or, when the engine is unsure, a
- * clarification asks which item was meant and the chosen question is answered in its place.
+ * The root dialog. Every message first passes the interruptions (the reminders' chat commands,
+ * then help, cancel, ping), which work whatever the conversation is doing; otherwise it is a
+ * question: the engine answers it with the conversation's context, and the answer is shown, or,
+ * when the engine is unsure, a clarification asks which item was meant and the chosen question
+ * is answered in its place.
  */
 export class MainDialog extends ComponentDialog {
   constructor(private readonly deps: MainDialogDependencies) {
@@ -97,16 +98,16 @@ export class MainDialog extends ComponentDialog {
     const text = context.activity.text ?? '';
     const command = commandOf(text);
     const lang = await this.rememberLanguage(context, command ? command.lang : spokenLang(text));
-    if (command) {
-      this.deps.logger.info({ event: 'command', command: command.kind });
-      return this.runCommand(inner, command, lang);
-    }
-    return this.runChatCommand(inner, text);
+    const chatCommand = await this.runChatCommand(inner, text);
+    if (chatCommand || !command) return chatCommand;
+    this.deps.logger.info({ event: 'command', command: command.kind });
+    return this.runCommand(inner, command, lang);
   }
 
   /**
-   * Passes every message to the reminders' commands: a bound contact's conversation reference is
-   * refreshed on each message, and a command (绑定 …, 完成 4.3) gets its reply instead of an answer.
+   * Passes every message, help and ping included, to the reminders' commands: a bound contact's
+   * conversation reference is refreshed on each message, and a command (绑定 …, 完成 4.3) gets its
+   * reply instead of an answer.
    */
   private async runChatCommand(inner: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
     const { context } = inner;

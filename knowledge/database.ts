@@ -12,15 +12,23 @@ export interface Migration {
 
 export const DEFAULT_DB_PATH = path.join('data', 'edz.sqlite');
 
+/** How many prepared statements are kept; past it, a new statement is prepared and finalized each time. */
+const MAX_CACHED_STATEMENTS = 200;
+
 /**
  * The project's one SQLite file, behind a small promise API.
  *
  * sqlite3 gives one connection: statements from concurrent async flows would
  * land inside whichever transaction is open. So every write goes through
  * `transaction()`, which runs one transaction at a time.
+ *
+ * Statements are prepared once and kept: sqlite3's one-shot `get`/`run` prepare, step and
+ * finalize on every call, and each step is a trip to the thread pool, which is most of the cost
+ * of a bot turn's state read and write.
  */
 export class Database {
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 
   private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
 
@@ -63,27 +71,58 @@ export class Database {
   }
 
   run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number; lastID: number }> {
-    return new Promise((resolve, reject) =>
-      this.db.run(sql, params, function (this: sqlite3.RunResult, err: Error | null) {
-        if (err) reject(err);
-        else resolve({ changes: this.changes, lastID: this.lastID });
-      }),
+    return this.withStatement(
+      sql,
+      (statement) =>
+        new Promise((resolve, reject) =>
+          statement.run(params, function (this: sqlite3.RunResult, err: Error | null) {
+            if (err) reject(err);
+            else resolve({ changes: this.changes, lastID: this.lastID });
+          }),
+        ),
     );
   }
 
-  get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
-    return new Promise((resolve, reject) =>
-      this.db.get(sql, params, (err, row) => (err ? reject(err) : resolve(row as T | undefined))),
-    );
+  async get<T>(sql: string, params: readonly SqlValue[] = []): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
   }
 
+  /** Every row, read to the end: a kept statement left mid-result would hold its read snapshot open. */
   all<T>(sql: string, params: readonly SqlValue[] = []): Promise<T[]> {
-    return new Promise((resolve, reject) => this.db.all(sql, params, (err, rows) => (err ? reject(err) : resolve(rows as T[]))));
+    return this.withStatement(
+      sql,
+      (statement) => new Promise((resolve, reject) => statement.all(params, (err, rows) => (err ? reject(err) : resolve(rows as T[])))),
+    );
+  }
+
+  /**
+   * Runs `use` with the statement for `sql`, prepared once and kept. Once the cache is full, a new
+   * statement is prepared for this use and finalized after it: the cache never evicts, so no kept
+   * statement is finalized while a call holds it.
+   */
+  private async withStatement<T>(sql: string, use: (statement: sqlite3.Statement) => Promise<T>): Promise<T> {
+    const kept = this.statements.get(sql) ?? this.keep(sql);
+    if (kept) return use(await kept);
+    const statement = await prepare(this.db, sql);
+    try {
+      return await use(statement);
+    } finally {
+      await finalize(statement);
+    }
+  }
+
+  /** Prepares and keeps the statement, unless the cache is full. One that fails to prepare is dropped, so a later call tries again. */
+  private keep(sql: string): Promise<sqlite3.Statement> | undefined {
+    if (this.statements.size >= MAX_CACHED_STATEMENTS) return undefined;
+    const statement = prepare(this.db, sql);
+    this.statements.set(sql, statement);
+    statement.catch(() => this.statements.delete(sql));
+    return statement;
   }
 
   /** Runs `work` inside BEGIN IMMEDIATE … COMMIT, one at a time; any error rolls everything back. */
   transaction<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(async () => {
+    return this.serialized(async () => {
       await this.exec('BEGIN IMMEDIATE');
       try {
         const result = await work();
@@ -94,13 +133,34 @@ export class Database {
         throw err;
       }
     });
+  }
+
+  /**
+   * Runs `work` when no transaction is open, like `transaction()` but without one: for a single
+   * write statement, which SQLite makes atomic by itself.
+   */
+  serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.queue.then(work);
     this.queue = next.catch(() => undefined);
     return next;
   }
 
-  close(): Promise<void> {
-    return this.queue.then(
-      () => new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve()))),
-    );
+  /** Waits for the open transaction, finalizes the kept statements (SQLite refuses to close with any left), closes. */
+  async close(): Promise<void> {
+    await this.queue;
+    const statements = await Promise.allSettled(this.statements.values());
+    this.statements.clear();
+    await Promise.all(statements.map((s) => (s.status === 'fulfilled' ? finalize(s.value) : undefined)));
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
+}
+
+function prepare(db: sqlite3.Database, sql: string): Promise<sqlite3.Statement> {
+  return new Promise((resolve, reject) => {
+    const statement: sqlite3.Statement = db.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(statement)));
+  });
+}
+
+function finalize(statement: sqlite3.Statement): Promise<void> {
+  return new Promise((resolve) => statement.finalize(() => resolve()));
 }

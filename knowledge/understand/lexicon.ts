@@ -30,6 +30,8 @@ const LATIN = /^[a-z]+$/;
 /** Names like iso9001 or g20 are kept whole, not stemmed. */
 const LATIN_CODE = /^[a-z]+\d+[a-z\d]*$/;
 const NUMBER = /^\d+$/;
+/** How many cut texts the lexicon remembers; past it, it starts over. Questions are short, so this is a few MB at most. */
+const MAX_REMEMBERED_CUTS = 20_000;
 
 /**
  * Words and how to cut text into them: jieba with a user dictionary generated from the
@@ -40,6 +42,11 @@ export class Lexicon {
   private readonly jieba: Jieba;
   readonly glossary: GlossaryTerm[];
   private readonly stopwords: Set<string>;
+  /**
+   * Cuts already made: answering one question cuts the same text and words several times (terms,
+   * concepts, intents), and people ask the same things; jieba and the stemmer are most of the cost.
+   */
+  private readonly cuts = new Map<string, readonly string[]>();
 
   constructor(plan: Plan, directory: DirectoryUnit[], dataDir = DATA_DIR) {
     this.glossary = loadGlossary(path.join(dataDir, 'glossary.json'), foldForMatch(wholeText(plan)));
@@ -58,7 +65,18 @@ export class Lexicon {
    * Word tokens of folded text: runs of Han characters as jieba cuts them, the rest through
    * natural's word tokenizer with English words stemmed; numbers and codes (iso9001) kept whole.
    */
-  words(text: string, forSearch = false): string[] {
+  words(text: string, forSearch = false): readonly string[] {
+    const key = forSearch ? `s:${text}` : `w:${text}`;
+    let cut = this.cuts.get(key);
+    if (!cut) {
+      if (this.cuts.size >= MAX_REMEMBERED_CUTS) this.cuts.clear();
+      cut = Object.freeze(this.cut(text, forSearch));
+      this.cuts.set(key, cut);
+    }
+    return cut;
+  }
+
+  private cut(text: string, forSearch: boolean): string[] {
     const out: string[] = [];
     for (const run of /[a-z0-9]/.test(text) ? text.split(HAN_SPLIT) : [text]) {
       if (!run) continue;

@@ -41,13 +41,16 @@ const COVERAGE_PULL = 0.75;
 export class Retriever {
   private readonly docs: Array<{ itemId: string; tf: Map<string, number>; title: Set<string>; length: number }>;
   private readonly idf = new Map<string, number>();
-  private readonly avgLength: number;
+  /** For each term, the documents that hold it, with its BM25 term-frequency part there, and whether it is in their title. */
+  private readonly postings = new Map<string, Array<{ doc: number; tfPart: number; inTitle: boolean }>>();
   /** Glossary phrases as stemmed word sequences, by their first stem: "investment approvals" → [invest, approv]. */
-  private readonly englishPhrases = new Map<string, Array<{ stems: string[]; planTerm: string }>>();
+  private readonly englishPhrases = new Map<string, Array<{ stems: readonly string[]; planTerm: string }>>();
   private readonly corrector: PhraseCorrector;
   private readonly maxIdf: number;
   /** Words of the items' titles, Chinese and English: always topics. */
   private readonly titleWords = new Set<string>();
+  /** The glossary's colloquial words, by their first character, with the plan's term each stands for. */
+  private readonly synonymsByFirst = new Map<string, Array<{ synonym: string; planTerm: string }>>();
 
   /**
    * `cueWords` are words that only say what kind of question it is (协同, 多久, deadline): they
@@ -79,11 +82,17 @@ export class Retriever {
       return { itemId: item.id, tf: counts(terms), title: new Set(title), length: terms.length };
     });
     this.docs.push(documentDoc);
-    this.avgLength = this.docs.reduce((s, d) => s + d.length, 0) / this.docs.length;
-    const df = new Map<string, number>();
-    this.docs.forEach((d) => d.tf.forEach((_, t) => df.set(t, (df.get(t) ?? 0) + 1)));
+    const avgLength = this.docs.reduce((s, d) => s + d.length, 0) / this.docs.length;
+    this.docs.forEach((d, doc) => {
+      const lengthNorm = K1 * (1 - B + (B * d.length) / avgLength);
+      d.tf.forEach((f, term) => {
+        const list = this.postings.get(term) ?? [];
+        list.push({ doc, tfPart: (f * (K1 + 1)) / (f + lengthNorm), inTitle: d.title.has(term) });
+        this.postings.set(term, list);
+      });
+    });
     const n = this.docs.length;
-    df.forEach((count, t) => this.idf.set(t, Math.log(1 + (n - count + 0.5) / (count + 0.5))));
+    this.postings.forEach((list, t) => this.idf.set(t, Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5))));
     this.maxIdf = Math.log(1 + (n - 0.5) / 1.5);
     for (const term of lexicon.glossary) {
       for (const phrase of term.en) {
@@ -93,6 +102,13 @@ export class Retriever {
         const list = this.englishPhrases.get(stems[0]) ?? [];
         list.push({ stems, planTerm: term.planTerm });
         this.englishPhrases.set(stems[0], list);
+      }
+    }
+    for (const term of lexicon.glossary) {
+      for (const synonym of term.zh.slice(1)) {
+        const list = this.synonymsByFirst.get(synonym[0]) ?? [];
+        list.push({ synonym, planTerm: term.planTerm });
+        this.synonymsByFirst.set(synonym[0], list);
       }
     }
     const titles = plan.items.flatMap((i) => [i.title, ...i.title.split('、')]).map(foldForMatch);
@@ -126,10 +142,8 @@ export class Retriever {
       const evidence = [...added.keys()].filter((t) => !own.has(t));
       concepts.filter((c) => about(c.word)).forEach((c) => evidence.forEach((t) => c.evidence.add(t)));
     };
-    for (const term of this.lexicon.glossary) {
-      for (const synonym of term.zh.slice(1).filter((w) => text.includes(w))) {
-        expand(term.planTerm, SYNONYM_WEIGHT, (word) => synonym.includes(word) || word.includes(synonym));
-      }
+    for (const { synonym, planTerm } of this.synonymsIn(text)) {
+      expand(planTerm, SYNONYM_WEIGHT, (word) => synonym.includes(word) || word.includes(synonym));
     }
     for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z]/.test(w)))) {
       expand(planTerm, 1, (word) => stems.includes(word));
@@ -141,6 +155,17 @@ export class Retriever {
     return { terms, concepts };
   }
 
+  /** The glossary's colloquial words that the text contains, each once. */
+  private synonymsIn(text: string): Array<{ synonym: string; planTerm: string }> {
+    const found = new Set<{ synonym: string; planTerm: string }>();
+    for (let at = 0; at < text.length; at++) {
+      for (const entry of this.synonymsByFirst.get(text[at]) ?? []) {
+        if (text.startsWith(entry.synonym, at)) found.add(entry);
+      }
+    }
+    return [...found];
+  }
+
   private isConcept(word: string): boolean {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
     // jieba glues leftovers into words (在组织实施中要做 → 中要): made of function characters only, it is no topic.
@@ -149,8 +174,8 @@ export class Retriever {
   }
 
   /** Glossary phrases in a stemmed English question, longest first, not overlapping: "industry-city integration" before "integration". */
-  private englishMatches(stems: string[]): Array<{ stems: string[]; planTerm: string }> {
-    const found: Array<{ at: number; stems: string[]; planTerm: string }> = [];
+  private englishMatches(stems: string[]): Array<{ stems: readonly string[]; planTerm: string }> {
+    const found: Array<{ at: number; stems: readonly string[]; planTerm: string }> = [];
     stems.forEach((stem, at) => {
       for (const phrase of this.englishPhrases.get(stem) ?? []) {
         if (phrase.stems.every((s, k) => stems[at + k] === s)) found.push({ at, ...phrase });
@@ -165,23 +190,22 @@ export class Retriever {
   }
 
   search(query: Query, within?: (itemId: string) => boolean): Hit[] {
-    return this.docs
-      .filter((d) => !within || within(d.itemId))
-      .map((d) => {
-        let score = 0;
-        query.terms.forEach((weight, term) => {
-          const f = d.tf.get(term);
-          if (!f) return;
-          const idf = this.idf.get(term)!;
-          score += weight * idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * d.length) / this.avgLength)));
-          if (d.title.has(term)) score += TITLE_WEIGHT * weight * idf;
-        });
-        const coverage = this.coverage(query, d.tf);
-        // An item that leaves concepts of the question unaccounted for ranks below one that covers them.
-        return { itemId: d.itemId, score: score * (1 - COVERAGE_PULL + COVERAGE_PULL * coverage), coverage };
-      })
-      .filter((h) => h.score > 0)
-      .sort((a, b) => b.score - a.score);
+    const scores = new Array<number>(this.docs.length).fill(0);
+    query.terms.forEach((weight, term) => {
+      const idf = this.idf.get(term);
+      for (const { doc, tfPart, inTitle } of this.postings.get(term) ?? []) {
+        scores[doc] += weight * idf! * tfPart;
+        if (inTitle) scores[doc] += TITLE_WEIGHT * weight * idf!;
+      }
+    });
+    const hits: Hit[] = [];
+    this.docs.forEach((d, doc) => {
+      if (scores[doc] <= 0 || (within && !within(d.itemId))) return;
+      const coverage = this.coverage(query, d.tf);
+      // An item that leaves concepts of the question unaccounted for ranks below one that covers them.
+      hits.push({ itemId: d.itemId, score: scores[doc] * (1 - COVERAGE_PULL + COVERAGE_PULL * coverage), coverage });
+    });
+    return hits.sort((a, b) => b.score - a.score);
   }
 
   private coverage(query: Query, tf: Map<string, number>): number {

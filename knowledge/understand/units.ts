@@ -13,6 +13,8 @@ export interface UnitMention {
 }
 
 interface Alias {
+  /** Its place among the aliases, longest first: the order in which mentions are taken. */
+  rank: number;
   form: string;
   units: string[];
   latin: boolean;
@@ -29,6 +31,8 @@ const UNIT_SUFFIX = /[厅委局办行关署部门会]$/;
  */
 export class UnitRecognizer {
   private readonly aliases: Alias[];
+  /** The aliases by their first character, so that finding them costs a lookup per character of the text. */
+  private readonly aliasesByFirst = new Map<string, Alias[]>();
 
   constructor(directory: DirectoryUnit[]) {
     const byForm = new Map<string, Set<string>>();
@@ -54,23 +58,38 @@ export class UnitRecognizer {
         words: form.split(' ').length,
         lastWordInitial: form.split(' ').at(-1)![0],
       }))
-      .sort((a, b) => b.form.length - a.form.length);
+      .sort((a, b) => b.form.length - a.form.length)
+      .map((alias, rank) => ({ rank, ...alias }));
+    for (const alias of this.aliases) {
+      const list = this.aliasesByFirst.get(alias.form[0]) ?? [];
+      list.push(alias);
+      this.aliasesByFirst.set(alias.form[0], list);
+    }
   }
 
   /** Non-overlapping mentions, longest first, in the order they stand in the text. */
   find(text: string): UnitMention[] {
     const taken: UnitMention[] = [];
     const free = (start: number, end: number) => taken.every((m) => end <= m.start || start >= m.end);
-    for (const alias of this.aliases) {
-      for (const start of occurrences(text, alias)) {
-        const end = start + alias.form.length;
-        if (free(start, end)) taken.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'exact' });
-      }
+    for (const { alias, start } of this.exactMatches(text)) {
+      const end = start + alias.form.length;
+      if (free(start, end)) taken.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'exact' });
     }
     for (const m of [...this.nearChinese(text), ...this.nearEnglish(text)]) {
       if (free(m.start, m.end)) taken.push(m);
     }
     return taken.sort((a, b) => a.start - b.start);
+  }
+
+  /** Every place an alias stands in the text, longest alias first, then from left to right. */
+  private exactMatches(text: string): Array<{ alias: Alias; start: number }> {
+    const found: Array<{ alias: Alias; start: number }> = [];
+    for (let start = 0; start < text.length; start++) {
+      for (const alias of this.aliasesByFirst.get(text[start]) ?? []) {
+        if (text.startsWith(alias.form, start) && standsAlone(text, start, alias)) found.push({ alias, start });
+      }
+    }
+    return found.sort((a, b) => a.alias.rank - b.alias.rank || a.start - b.start);
   }
 
   /** A Chinese name with one typo: only windows that end like a unit name (厅, 委, 局 …) are tried. */
@@ -140,10 +159,7 @@ function englishVariants(name: string): string[] {
   return [...variants].filter((v) => v.length >= 6);
 }
 
-function* occurrences(text: string, alias: Alias): Generator<number> {
-  for (let at = text.indexOf(alias.form); at >= 0; at = text.indexOf(alias.form, at + 1)) {
-    // English names stand as whole words: "drc" must not match inside "address".
-    if (alias.latin && (/[a-z]/.test(text[at - 1] ?? '') || /[a-z]/.test(text[at + alias.form.length] ?? ''))) continue;
-    yield at;
-  }
+/** English names stand as whole words: "drc" must not match inside "address". */
+function standsAlone(text: string, start: number, alias: Alias): boolean {
+  return !alias.latin || (!/[a-z]/.test(text[start - 1] ?? '') && !/[a-z]/.test(text[start + alias.form.length] ?? ''));
 }

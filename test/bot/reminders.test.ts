@@ -51,6 +51,19 @@ test('a liaison binds in chat with a code, and a reminder seeded from the plan r
   expect(again).toMatchObject({ enqueued: 0, sent: 0 });
 });
 
+test('any message from a bound chat, help included, keeps its address current for the reminders', async () => {
+  // The channel moved the conversation to another service address (Teams does, between regions).
+  const moved = `${connector.serviceUrl}/moved`;
+  const help = message('help', { conversation, from: { id: 'liaison-1', name: 'Liaison' }, serviceUrl: moved });
+  expect(await post(`${server.url}/api/messages`, help)).toMatchObject({ status: 200 });
+
+  const before = connector.received.length;
+  await cli('scheduler.ts', ['tick', '--now', '2027-06-24T09:00:00+08:00'], server.dbFile);
+  const reminders = connector.received.slice(before).filter((r) => /4\.3/.test(r.activity.text ?? ''));
+  expect(reminders.length).toBeGreaterThan(0);
+  expect(reminders.every((r) => r.path.startsWith('/moved/v3/conversations/liaison-chat/'))).toBe(true);
+});
+
 test('a wrong code binds nobody, and admin commands are refused to other users', async () => {
   await say('绑定 not-a-real-code', { id: 'stranger', name: 'Stranger' });
   expect(textsPosted().at(-1)).not.toContain('省国土资源厅');

@@ -72,6 +72,23 @@ describe('the knowledge base in SQLite', () => {
       expect(await loadPlan(db)).toEqual(before);
     });
   });
+
+  test('statements are kept for reuse without breaking later schema changes, many distinct queries, or closing', async () => {
+    const file = path.join(dir, 'kept.sqlite');
+    const db = await Database.open(file);
+    // A query that fails to prepare is not kept: it works once its table exists.
+    await expect(db.all('SELECT n FROM numbers')).rejects.toThrow(/no such table/);
+    await db.exec('CREATE TABLE numbers (n INTEGER)');
+    await db.transaction(() => db.run('INSERT INTO numbers (n) VALUES (?)', [1]));
+    expect(await db.all('SELECT n FROM numbers')).toEqual([{ n: 1 }]);
+    // More distinct statements than the cache keeps, some of them concurrently.
+    const sums = await Promise.all(Array.from({ length: 300 }, (_, i) => db.get<{ s: number }>(`SELECT n + ${i} AS s FROM numbers`)));
+    expect(sums.map((r) => r?.s)).toEqual(Array.from({ length: 300 }, (_, i) => 1 + i));
+    await db.close(); // SQLite refuses to close while any statement is left unfinalized.
+    const reopened = await Database.open(file);
+    expect(await reopened.get('SELECT n FROM numbers')).toEqual({ n: 1 });
+    await reopened.close();
+  });
 });
 
 describe('the curated data files', () => {
