@@ -171,6 +171,9 @@ export class AnswerEngine {
     const topical = isTopical(s.hits[0], s.mentions.length ? STRONG_SCORE : MIN_SCORE);
     const pointed = s.refs.itemIds.length > 0 || s.refs.actionNo !== null || s.refs.ordinal !== null || s.refs.section !== null;
     let intent = top.intent;
+    // A greeting, a thanks or a call for help says so in its own words; without them the
+    // classifier only matched function words (好, 了, 什么) of a question it does not know.
+    if (CHITCHAT.has(intent) && !this.classifier.hasCue(s.text, intent)) intent = 'out_of_scope';
     const evident = pointed || s.mentions.length > 0 || topical;
     // The plan's own words, all accounted for by one item, outweigh even a confident out-of-scope guess.
     const certain = !!s.hits[0] && s.hits[0].score >= STRONG_SCORE && s.hits[0].coverage >= CERTAIN_COVERAGE;
