@@ -4,7 +4,7 @@ import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
 import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadOverlay, readJson } from './curated';
 import type { Plan } from './plan/types';
-import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
+import { type Intent, IntentClassifier, type IntentScore, type Mask, readIntentExamples } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
 import { ReferenceFinder, type References } from './understand/references';
@@ -89,10 +89,12 @@ export class AnswerEngine {
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
-    this.lexicon = new Lexicon(plan, directory, dataDir);
+    const intents = readIntentExamples(path.join(dataDir, 'intents.json'));
+    const englishTexts = [...englishOf(overlay), ...Object.values(intents).flatMap((examples) => examples.en)];
+    this.lexicon = new Lexicon(plan, directory, englishTexts, dataDir);
     this.units = new UnitRecognizer(directory);
     this.references = new ReferenceFinder(plan);
-    this.classifier = new IntentClassifier(this.lexicon, path.join(dataDir, 'intents.json'));
+    this.classifier = new IntentClassifier(this.lexicon, intents);
     this.retriever = new Retriever(this.lexicon, plan, overlay, this.classifier.cueWords);
     this.composer = new Composer(this.views);
     const scope = readJson(path.join(dataDir, 'scope.json'), scopeSchema);
@@ -352,6 +354,12 @@ interface Signal {
 }
 
 type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none'; maybe?: string };
+
+/** Every English text of the overlay. */
+function englishOf(overlay: EnglishOverlay): string[] {
+  const entries = [overlay.overall, ...Object.values(overlay.actions), ...Object.values(overlay.items)];
+  return [overlay.document.title, overlay.document.summary, ...entries.flatMap((e) => [e.title, e.summary])];
+}
 
 function isTopical(hit: Hit | undefined, minScore = MIN_SCORE): boolean {
   return !!hit && hit.score >= minScore && hit.coverage >= ANSWER_COVERAGE;

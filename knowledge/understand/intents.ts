@@ -27,6 +27,13 @@ const intentsSchema = z.object({
   intents: z.object(Object.fromEntries(INTENTS.map((i) => [i, examples])) as Record<Intent, typeof examples>).strict(),
 });
 
+export type IntentExamples = z.infer<typeof intentsSchema>['intents'];
+
+/** The example questions of knowledge/data/intents.json, by intent and language. */
+export function readIntentExamples(file = path.join(DATA_DIR, 'intents.json')): IntentExamples {
+  return readJson(file, intentsSchema).intents;
+}
+
 /** A stretch of the question that was recognized as a mention and stands in the features as one placeholder token. */
 export interface Mask {
   start: number;
@@ -72,8 +79,7 @@ export class IntentClassifier {
   readonly cueWords = new Set<string>();
   private readonly unitMarkers: Record<'unit_leads' | 'unit_involved', Map<string, number>>;
 
-  constructor(private readonly lexicon: Lexicon, file = path.join(DATA_DIR, 'intents.json')) {
-    const { intents } = readJson(file, intentsSchema);
+  constructor(private readonly lexicon: Lexicon, intents: IntentExamples) {
     const counts = new Map<Intent, Map<string, number>>(INTENTS.map((i) => [i, new Map()]));
     for (const intent of INTENTS) {
       for (const example of [...intents[intent].zh, ...intents[intent].en]) {

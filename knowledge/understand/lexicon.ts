@@ -6,6 +6,7 @@ import { DATA_DIR, type DirectoryUnit, readJson } from '../curated';
 import type { Plan } from '../plan/types';
 import { foldForMatch } from './normalize';
 import { PorterStemmer, wordTokenizer } from './natural';
+import { EnglishSpeller } from './spelling';
 
 const glossarySchema = z.object({
   terms: z.array(z.object({ zh: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).default([]) })),
@@ -36,23 +37,27 @@ const MAX_REMEMBERED_CUTS = 20_000;
 /**
  * Words and how to cut text into them: jieba with a user dictionary generated from the
  * knowledge base (unit names and their aliases, item and action titles, glossary terms),
- * natural's Porter stemmer for English, and the stopword lists.
+ * natural's spellchecker and Porter stemmer for English, and the stopword lists.
  */
 export class Lexicon {
   private readonly jieba: Jieba;
   readonly glossary: GlossaryTerm[];
   private readonly stopwords: Set<string>;
+  private readonly speller: EnglishSpeller;
   /**
    * Cuts already made: answering one question cuts the same text and words several times (terms,
    * concepts, intents), and people ask the same things; jieba and the stemmer are most of the cost.
    */
   private readonly cuts = new Map<string, readonly string[]>();
 
-  constructor(plan: Plan, directory: DirectoryUnit[], dataDir = DATA_DIR) {
+  /** `englishTexts`: English the assistant knows besides the glossary and the directory (the overlay, example questions), for spelling. */
+  constructor(plan: Plan, directory: DirectoryUnit[], englishTexts: readonly string[] = [], dataDir = DATA_DIR) {
     this.glossary = loadGlossary(path.join(dataDir, 'glossary.json'), foldForMatch(wholeText(plan)));
     const stop = readJson(path.join(dataDir, 'stopwords.json'), stopwordSchema);
     // English stopwords are compared with stemmed tokens, so both forms are kept.
     this.stopwords = new Set([...stop.zh, ...stop.en, ...stop.en.map((w) => PorterStemmer.stem(w))].map(foldForMatch));
+    const known = [...englishTexts, ...stop.en, ...this.glossary.flatMap((g) => g.en), ...directory.flatMap(englishNames)];
+    this.speller = new EnglishSpeller(known.flatMap((t) => wordTokenizer.tokenize(foldForMatch(t))).filter((w) => LATIN.test(w)));
     this.jieba = Jieba.withDict(dict);
     this.jieba.loadDict(Buffer.from(userDictionary(plan, directory, this.glossary)));
   }
@@ -86,7 +91,7 @@ export class Lexicon {
         continue;
       }
       for (const token of wordTokenizer.tokenize(run)) {
-        if (LATIN.test(token)) out.push(PorterStemmer.stem(token));
+        if (LATIN.test(token)) out.push(PorterStemmer.stem(this.speller.correct(token)));
         else if (LATIN_CODE.test(token) || NUMBER.test(token)) out.push(token);
       }
     }
@@ -129,6 +134,10 @@ export class Lexicon {
     if (word.length <= 2 || !/[\u3400-\u9fff]/.test(word)) return [];
     return this.words(word, true).filter((p) => p !== word && !this.isStopword(p));
   }
+}
+
+function englishNames(u: DirectoryUnit): string[] {
+  return [u.english, ...u.englishAliases, ...u.successors.flatMap((s) => [s.english, ...s.englishAliases])];
 }
 
 /** Everything the plan says, headings and front matter included. */

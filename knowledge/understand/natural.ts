@@ -31,7 +31,14 @@ interface SparseBayes {
   getClassifications(observation: Record<string, string>): Classification[];
 }
 
+/** natural's Norvig spellchecker over a word list: corrections one edit away, most frequent first. */
+export interface Spellcheck {
+  isCorrect(word: string): boolean;
+  getCorrections(word: string, maxDistance: number): string[];
+}
+
 /* eslint-disable @typescript-eslint/no-require-imports */
+export const Spellcheck = require('natural/lib/natural/spellcheck/spellcheck') as new (words: string[]) => Spellcheck;
 const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => { classifier: SparseBayes };
 export const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as Stemmer;
 const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer') as { WordTokenizer: new () => Tokenizer };

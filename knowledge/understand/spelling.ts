@@ -1,4 +1,4 @@
-import { editsWithin } from './natural';
+import { Spellcheck, editsWithin } from './natural';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
 
@@ -28,10 +28,11 @@ export class PhraseCorrector {
       for (let start = 0; start < run.length; start++) {
         for (let len = 4; len <= 13 && start + len <= run.length; len++) {
           const window = run.slice(start, start + len);
-          const candidates = [...(this.byFirst.get(window[0]) ?? []), ...(this.byLast.get(window.at(-1)!) ?? [])];
-          for (const phrase of candidates) {
-            if (Math.abs(phrase.length - len) > 1 || text.includes(phrase)) continue;
-            if (editsWithin(window, phrase, 1) === 1) found.set(phrase, window);
+          for (const candidates of [this.byFirst.get(window[0]), this.byLast.get(window.at(-1)!)]) {
+            for (const phrase of candidates ?? []) {
+              if (Math.abs(phrase.length - len) > 1 || text.includes(phrase)) continue;
+              if (editsWithin(window, phrase, 1) === 1) found.set(phrase, window);
+            }
           }
         }
       }
@@ -44,4 +45,25 @@ function push(map: Map<string, string[]>, key: string, value: string): void {
   const list = map.get(key);
   if (list) list.push(value);
   else map.set(key, [value]);
+}
+
+/** Shorter words are left alone: one edit turns too many of them into another word ("tax" → "tap"). */
+const MIN_CORRECTED_LENGTH = 5;
+
+/**
+ * Typos in English words (foriegn → foreign, characteristc → characteristic), read against the
+ * words the assistant knows: the plan's English overlay, the glossary, the units' English names
+ * and the example questions. A word it does not know with no known word one edit away is kept.
+ */
+export class EnglishSpeller {
+  private readonly spellcheck: Spellcheck;
+
+  constructor(words: string[]) {
+    this.spellcheck = new Spellcheck(words);
+  }
+
+  correct(word: string): string {
+    if (word.length < MIN_CORRECTED_LENGTH || this.spellcheck.isCorrect(word)) return word;
+    return this.spellcheck.getCorrections(word, 1)[0] ?? word;
+  }
 }

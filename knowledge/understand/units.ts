@@ -33,6 +33,8 @@ export class UnitRecognizer {
   private readonly aliases: Alias[];
   /** The aliases by their first character, so that finding them costs a lookup per character of the text. */
   private readonly aliasesByFirst = new Map<string, Alias[]>();
+  /** Chinese names of four characters or more by their last character (厅, 委, 局 …), for near misses. */
+  private readonly chineseByLast = new Map<string, Alias[]>();
 
   constructor(directory: DirectoryUnit[]) {
     const byForm = new Map<string, Set<string>>();
@@ -61,9 +63,8 @@ export class UnitRecognizer {
       .sort((a, b) => b.form.length - a.form.length)
       .map((alias, rank) => ({ rank, ...alias }));
     for (const alias of this.aliases) {
-      const list = this.aliasesByFirst.get(alias.form[0]) ?? [];
-      list.push(alias);
-      this.aliasesByFirst.set(alias.form[0], list);
+      push(this.aliasesByFirst, alias.form[0], alias);
+      if (!alias.latin && alias.form.length >= 4) push(this.chineseByLast, alias.form.at(-1)!, alias);
     }
   }
 
@@ -98,8 +99,7 @@ export class UnitRecognizer {
     for (let end = 1; end <= text.length; end++) {
       if (!UNIT_SUFFIX.test(text.slice(end - 1, end))) continue;
       let best: { alias: Alias; start: number } | null = null;
-      for (const alias of this.aliases) {
-        if (alias.latin || alias.form.length < 4 || alias.form.at(-1) !== text[end - 1]) continue;
+      for (const alias of this.chineseByLast.get(text[end - 1]) ?? []) {
         for (const len of [alias.form.length - 1, alias.form.length, alias.form.length + 1]) {
           const start = end - len;
           if (start < 0) continue;
@@ -157,6 +157,12 @@ function englishVariants(name: string): string[] {
   const suffixForm = /^(.+) (department|bureau|office|administration|commission)$/.exec(core);
   if (suffixForm) variants.add(`${suffixForm[2]} of ${suffixForm[1]}`);
   return [...variants].filter((v) => v.length >= 6);
+}
+
+function push(map: Map<string, Alias[]>, key: string, alias: Alias): void {
+  const list = map.get(key);
+  if (list) list.push(alias);
+  else map.set(key, [alias]);
 }
 
 /** English names stand as whole words: "drc" must not match inside "address". */
