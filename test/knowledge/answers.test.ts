@@ -28,6 +28,7 @@ describe('answer quality on question sets', () => {
   test.each([
     ['our own set', path.join(__dirname, '../eval/questions.jsonl')],
     ['the shared example set', path.join(__dirname, '../../../shared/eval/dev.jsonl')],
+    ['the set written from the plan alone', path.join(__dirname, '../eval/fresh.jsonl')],
   ])('%s: at least 95%% right', (_name, file) => {
     const cases = readCases(file);
     const misses = cases.map((c) => ({ c, why: judge(c, engine.answer(c.q)) })).filter((r) => r.why.length);
@@ -54,6 +55,16 @@ describe('who leads', () => {
     for (const q of ['4.3谁牵头', '（四）3的牵头单位', '第四项行动第3条谁牵头', 'who leads item 4.3']) {
       expect(engine.answer(q).taskIds[0]).toBe('4.3');
     }
+  });
+
+  test('reads English typos and "responsible for" as the who-leads question they are', () => {
+    const typo = engine.answer('Who leads the foriegn trade transformation task?');
+    expect(typo).toMatchObject({ intent: 'lead', taskIds: ['2.2'] });
+    expect(typo.departments[0]).toBe('省商务厅');
+    expect(engine.answer('which departmnt is responsible for land use?')).toMatchObject({ intent: 'lead', taskIds: ['4.3'] });
+    expect(engine.answer('who else is responsible for land use?')).toMatchObject({ intent: 'co_units', taskIds: ['4.3'] });
+    // A real word the assistant does not know is not bent into one it knows.
+    expect(engine.answer('What is the weather like today?').taskIds).toEqual([]);
   });
 
   test('answers in English, with the Chinese names in brackets', () => {
