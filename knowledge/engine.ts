@@ -62,7 +62,12 @@ const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadli
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
-const scopeSchema = z.object({ home: z.array(z.string().min(1)), elsewhere: z.array(z.string().min(1)) });
+const scopeSchema = z.object({
+  home: z.array(z.string().min(1)),
+  elsewhere: z.array(z.string().min(1)),
+  /** Words that ask for people or contact details (厅长, 电话, website), which the plan does not give. */
+  contacts: z.array(z.string().min(1)),
+});
 
 export interface EngineData {
   plan: Plan;
@@ -86,6 +91,7 @@ export class AnswerEngine {
   private readonly composer: Composer;
   private readonly elsewhere: string[];
   private readonly home: string[];
+  private readonly contacts: string[];
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -100,6 +106,7 @@ export class AnswerEngine {
     const scope = readJson(path.join(dataDir, 'scope.json'), scopeSchema);
     this.home = scope.home.map(foldForMatch);
     this.elsewhere = scope.elsewhere.map(foldForMatch);
+    this.contacts = scope.contacts.map(foldForMatch);
   }
 
   answer(raw: string, given: AnswerContext = {}): Answer {
@@ -148,6 +155,9 @@ export class AnswerEngine {
     const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
     const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
+    if (!refs.itemIds.length && this.contacts.some((w) => containsWord(text, w))) {
+      return this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(lang));
+    }
     const place = this.elsewhere.find((p) => text.includes(p));
     if (place && !this.home.some((h) => text.includes(h)) && !refs.itemIds.length) {
       return this.reply('out_of_scope', 'out_of_scope', this.composer.outOfScope(lang, place));
@@ -372,6 +382,12 @@ function itemIntent(intents: IntentScore[]): Intent {
 
 function best(intents: IntentScore[], allowed: (i: Intent) => boolean): Intent {
   return intents.find((s) => allowed(s.intent))?.intent ?? intents[0].intent;
+}
+
+/** Whether the word stands in the text; an English word only as a whole word ("phone", not "smartphone"). */
+function containsWord(text: string, word: string): boolean {
+  if (!/^[a-z]/.test(word)) return text.includes(word);
+  return new RegExp(`(?<![a-z])${word}(?![a-z])`).test(text);
 }
 
 /** The text with recognized mentions blanked out, so that a unit's name is not read as a topic. */

@@ -262,6 +262,17 @@ export class Composer {
     return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
   }
 
+  /** A question for people or contact details: the plan names departments only. */
+  noContacts(lang: Lang): Reply {
+    const why = pick(
+      lang,
+      '《行动计划》只写明各项任务由哪些部门负责，不含负责人姓名、电话、地址、网站等信息，请以该部门官方网站公布的为准。',
+      "The plan says which departments are responsible for which tasks; it names no officials and gives no phone numbers, addresses or websites. The department's official website has those.",
+    );
+    const help = this.help(lang);
+    return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
+  }
+
   /** No item answers with enough confidence: say so rather than send anyone to the wrong department. */
   unknown(lang: Lang, reason: 'no_match' | 'no_unit' | 'empty'): Reply {
     const text = {

@@ -161,6 +161,16 @@ describe('when it should not guess', () => {
     }
     expect(engine.answer('江苏省开发区的扶持政策有哪些').answer).toContain('江苏');
   });
+
+  test('people and contact details are not in the plan, and it says so instead of listing a unit’s tasks', () => {
+    for (const q of ['现任商务厅厅长是谁', '自然资源厅的电话多少', 'What is the website of the DRC?']) {
+      const a = engine.answer(q);
+      expect(a).toMatchObject({ status: 'out_of_scope', taskIds: [], departments: [] });
+      expect(a.answer).toMatch(/不含负责人姓名、电话|names no officials/);
+    }
+    // Only whole English words count: a smartphone industry is no phone number.
+    expect(engine.answer('Who leads the smartphone industry task?').answer).not.toMatch(/names no officials/);
+  });
 });
 
 describe('bad input', () => {
