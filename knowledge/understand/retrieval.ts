@@ -46,6 +46,8 @@ export class Retriever {
   /** Glossary phrases as stemmed word sequences, by their first stem: "investment approvals" → [invest, approv]. */
   private readonly englishPhrases = new Map<string, Array<{ stems: readonly string[]; planTerm: string }>>();
   private readonly corrector: PhraseCorrector;
+  /** A colloquial word the corrector may find misspelled, with the plan's term it stands for. */
+  private readonly synonymTerms = new Map<string, string>();
   private readonly maxIdf: number;
   /** Words of the items' titles, Chinese and English: always topics. */
   private readonly titleWords = new Set<string>();
@@ -109,13 +111,14 @@ export class Retriever {
         const list = this.synonymsByFirst.get(synonym[0]) ?? [];
         list.push({ synonym, planTerm: term.planTerm });
         this.synonymsByFirst.set(synonym[0], list);
+        if (!this.idf.has(synonym)) this.synonymTerms.set(synonym, term.planTerm);
       }
     }
     const titles = plan.items.flatMap((i) => [i.title, ...i.title.split('、')]).map(foldForMatch);
     // Titles start with a verb (加快, 推进 …): the rest is how people name the task.
     const titleCores = titles.flatMap((t) => [t, t.slice(2)]);
     const planTerms = lexicon.glossary.flatMap((g) => g.zh.filter((z) => this.idf.has(z)));
-    this.corrector = new PhraseCorrector([...titleCores, ...planTerms]);
+    this.corrector = new PhraseCorrector([...titleCores, ...planTerms, ...this.synonymTerms.keys()]);
   }
 
   private englishTerms(text: string): string[] {
@@ -135,11 +138,12 @@ export class Retriever {
       .map((word) => ({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]) }));
     const own = new Set(terms.keys());
     // An expansion stands for one word of the question: the plan's term and its parts, no bigrams.
-    // It is evidence for that word only through what it adds (特色小真 → 小镇, not 特色 again).
+    // It is evidence for that word through the term itself and what it adds (特色小真 → 特色小镇
+    // and 小镇, not 特色 again; 招商引姿 → 招商, though the question has 招商 already).
     const expand = (phrase: string, weight: number, about: (word: string) => boolean) => {
       const added = this.lexicon.weightedTerms(phrase, weight, false);
       added.forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
-      const evidence = [...added.keys()].filter((t) => !own.has(t));
+      const evidence = [...added.keys()].filter((t) => t === phrase || !own.has(t));
       concepts.filter((c) => about(c.word)).forEach((c) => evidence.forEach((t) => c.evidence.add(t)));
     };
     for (const { synonym, planTerm } of this.synonymsIn(text)) {
@@ -149,7 +153,7 @@ export class Retriever {
       expand(planTerm, 1, (word) => stems.includes(word));
     }
     for (const { phrase, window } of this.corrector.corrections(text)) {
-      expand(phrase, SYNONYM_WEIGHT, (word) => window.includes(word));
+      expand(this.synonymTerms.get(phrase) ?? phrase, SYNONYM_WEIGHT, (word) => window.includes(word));
     }
     exact.filter((p) => this.idf.has(p)).forEach((p) => terms.set(p, 1));
     return { terms, concepts };

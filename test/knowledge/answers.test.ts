@@ -52,6 +52,8 @@ describe('who leads', () => {
   test('understands traditional characters, typos and item numbers in several notations', () => {
     expect(engine.answer('誰牽頭土地任務').taskIds[0]).toBe('4.3');
     expect(engine.answer('特色小真谁牵头').departments[0]).toBe('省商务厅');
+    // A typo in a colloquial word of the glossary (招商引资), not in the plan's own text.
+    expect(engine.answer('招商引姿谁牵头')).toMatchObject({ status: 'answered', taskIds: ['2.1'] });
     for (const q of ['4.3谁牵头', '（四）3的牵头单位', '第四项行动第3条谁牵头', 'who leads item 4.3']) {
       expect(engine.answer(q).taskIds[0]).toBe('4.3');
     }
