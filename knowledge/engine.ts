@@ -253,6 +253,12 @@ export class AnswerEngine {
       const reply = this.composer.clarify(options, s.lang, (v) => this.followUpFor(intent, v, s.lang));
       return { ...this.reply(intent, 'clarify', reply), taskIds: target.options, items: options, context: { itemIds: target.options } };
     }
+    // A year the plan sets deadlines for, asked without an item that has one then: that year's deadlines.
+    const year = intent === 'deadline' && !s.refs.itemIds.length ? this.deadlineYear(s.text) : undefined;
+    if (year && !(target.kind === 'item' && this.views.item(target.id).deadlines.some((d) => d.year === year))) {
+      const r = this.composer.deadlinesOfYear(year, s.lang);
+      return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
+    }
     // When is what due, asked of the whole plan: every deadline and recurring duty it sets.
     if (target.kind === 'none' && intent === 'deadline' && !s.query.concepts.length) {
       const r = this.composer.allDeadlines(s.lang);
@@ -324,6 +330,12 @@ export class AnswerEngine {
       if (INFORMATIONAL.has(intent)) return { kind: 'item', id: first.itemId };
     }
     return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };
+  }
+
+  /** A year named in the text for which the plan sets item deadlines (到2020年 → 2020). */
+  private deadlineYear(text: string): number | undefined {
+    const years = new Set(this.views.plan.deadlines.filter((d) => d.itemId !== null).map((d) => d.year));
+    return [...text.matchAll(/(?<!\d)(20\d\d)(?!\d)/g)].map((m) => Number(m[1])).find((y) => years.has(y));
   }
 
   /** Other items that answer a content question almost as well, for "see also". */

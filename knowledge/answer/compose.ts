@@ -1,4 +1,5 @@
 import { sentences } from '../plan/text';
+import type { Deadline } from '../plan/types';
 import type { Lang } from '../understand/normalize';
 import { MAX_QUESTION_CHARS } from '../understand/normalize';
 import type { ItemView, PlanViews, UnitView } from './views';
@@ -140,7 +141,7 @@ export class Composer {
   allDeadlines(lang: Lang): Reply & { itemIds: string[] } {
     const items = [...this.views.items.values()].filter((v) => v.deadlines.length || v.recurring.length);
     const lines = items.flatMap((v) => [
-      ...v.deadlines.map((d) => pick(lang, `• ${v.id}「${v.title}」到${d.year}年：${d.sentence}`, `• ${v.id} ${v.titleEn}: by the end of ${d.year} (due ${d.due})`)),
+      ...v.deadlines.map((d) => deadlineLine(v, d, lang)),
       ...v.recurring.map((r) => pick(lang, `• ${v.id}「${v.title}」${r.keyword}：${r.sentence}`, `• ${v.id} ${v.titleEn}: ${recurringLabel(r.keyword, 'en')} — 「${excerpt(r.sentence, 40)}」`)),
     ]);
     const yearly = this.views.plan.recurring.filter((r) => r.itemId === null).map((r) => r.sentence);
@@ -150,6 +151,14 @@ export class Composer {
       `The plan's time requirements:\n${lines.join('\n')}\nThe plan as a whole runs for five years from ${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}.`,
     );
     return { text, suggestions: items.slice(0, 2).map((v) => itemFollowUps(v, lang)[1]), itemIds: items.map((v) => v.id) };
+  }
+
+  /** What the plan says is to be reached by the end of one year, item by item. */
+  deadlinesOfYear(year: number, lang: Lang): Reply & { itemIds: string[] } {
+    const items = [...this.views.items.values()].filter((v) => v.deadlines.some((d) => d.year === year));
+    const lines = items.flatMap((v) => v.deadlines.filter((d) => d.year === year).map((d) => deadlineLine(v, d, lang)));
+    const text = pick(lang, `《行动计划》要求到${year}年：\n${lines.join('\n')}`, `What the plan sets for ${year}:\n${lines.join('\n')}`);
+    return { text, suggestions: items.slice(0, 2).map((v) => itemFollowUps(v, lang)[2]), itemIds: items.map((v) => v.id) };
   }
 
   /** What one or more units (a successor may stand for several) lead and take part in. */
@@ -319,6 +328,10 @@ export function recurringLabel(keyword: string, lang: Lang): string {
 }
 
 /** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
+function deadlineLine(v: ItemView, d: Deadline, lang: Lang): string {
+  return pick(lang, `• ${v.id}「${v.title}」到${d.year}年：${d.sentence}`, `• ${v.id} ${v.titleEn}: by the end of ${d.year} (due ${d.due})`);
+}
+
 function excerpt(sentence: string, max = 60): string {
   return sentence.length > max ? `${sentence.slice(0, max)}…` : sentence;
 }

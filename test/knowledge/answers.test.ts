@@ -135,6 +135,13 @@ describe('content and procedures', () => {
     expect(a.answer).toContain('by the end of 2020');
   });
 
+  test('a year the plan sets deadlines for lists what is due then; an item with that deadline answers alone', () => {
+    const a = engine.answer('到2020年开发区要实现哪些目标');
+    expect(a).toMatchObject({ intent: 'deadline', status: 'answered', taskIds: ['1.1', '1.2'] });
+    expect(a.answer).toContain('到2020年，全省经济开发区基本建立');
+    expect(engine.answer('人才方面到2020年要达到什么').taskIds).toEqual(['1.2']);
+  });
+
   test('document facts', () => {
     const a = engine.answer('这份文件的文号是什么');
     expect(a.intent).toBe('document');
