@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import type { Database, Migration } from './database';
 import { checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from './curated';
 import { parsePlan } from './plan/parse';
@@ -151,7 +152,9 @@ export async function ensureKnowledgeBase(db: Database, sourceFile = DEFAULT_SOU
   const source = fs.readFileSync(sourceFile, 'utf8');
   await migrateKnowledgeBase(db);
   const stored = await db.get<{ value: string }>("SELECT value FROM kb_meta WHERE key = 'source_hash'");
-  if (stored?.value !== hash(source)) await buildKnowledgeBase(db, source);
+  // Rebuilt when the source changed, and also when this version of the parser reads it differently
+  // from the one that built the stored knowledge base (a new field, a fixed sentence split).
+  if (stored?.value !== hash(source) || !isDeepStrictEqual(await loadPlan(db), parsePlan(source))) await buildKnowledgeBase(db, source);
   return (await loadPlan(db))!;
 }
 

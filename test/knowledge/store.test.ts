@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { CuratedDataError, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from '../../knowledge/curated';
 import { Database } from '../../knowledge/database';
 import { parsePlan } from '../../knowledge/plan/parse';
-import { DEFAULT_SOURCE, buildKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
+import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
 
 const run = promisify(execFile);
 const source = fs.readFileSync(DEFAULT_SOURCE, 'utf8');
@@ -35,6 +35,19 @@ describe('the knowledge base in SQLite', () => {
       expect(await loadPlan(db)).toEqual(plan);
       const mode = await db.get<{ journal_mode: string }>('PRAGMA journal_mode');
       expect(mode?.journal_mode).toBe('wal');
+    });
+  });
+
+  test('a knowledge base that an older parser built from the same source is rebuilt at start', async () => {
+    await withDb(async (db) => {
+      await buildKnowledgeBase(db, source);
+      // What an older parser stored: the document without the basis it is made under.
+      await db.transaction(() =>
+        db.run("UPDATE kb_meta SET value = ? WHERE key = 'document'", [JSON.stringify({ ...plan.document, basis: null })]),
+      );
+      expect((await loadPlan(db))?.document.basis).toBeNull();
+      expect((await ensureKnowledgeBase(db)).document.basis).toContain('国办发〔2016〕14号');
+      expect(await loadPlan(db)).toEqual(plan);
     });
   });
 
