@@ -53,6 +53,8 @@ const CLARIFY_COVERAGE = 0.3;
 const SINGLE_COVERAGE = 0.4;
 const CERTAIN_COVERAGE = 0.8;
 const CLEAR_MARGIN = 1.3;
+/** A classifier probability at which its intent is taken at its word. */
+const SURE_INTENT = 0.95;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
 const INFORMATIONAL: ReadonlySet<Intent> = new Set(['content', 'original', 'procedure', 'assessment', 'deadline']);
 const SEE_ALSO_INTENTS: ReadonlySet<Intent> = new Set(['content', 'procedure', 'assessment']);
@@ -148,7 +150,11 @@ export class AnswerEngine {
     const section = refs.section;
     const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
     // The document itself is ranked beside the items: when it wins, the question is about the document.
-    const aboutDocument = ranked[0]?.itemId === DOCUMENT_ID && isTopical(ranked[0]);
+    const documentHit = ranked.find((h) => h.itemId === DOCUMENT_ID);
+    // The document ranks first; or the classifier is sure the question is about the document, and
+    // the document speaks of all it asks, nearly as strongly as the best item.
+    const sureOfDocument = intents[0].intent === 'document' && intents[0].p >= SURE_INTENT && documentHit?.coverage === 1;
+    const aboutDocument = isTopical(documentHit) && (ranked[0] === documentHit || (sureOfDocument && documentHit!.score * CLEAR_MARGIN ** 2 >= ranked[0].score));
     // A question with no topic word of its own (有什么时间要求？) points at no item by its cue words
     // alone, unless it names a unit or a part of the plan to look in.
     const anchored = query.concepts.length > 0 || mentions.length > 0 || section !== null;

@@ -148,6 +148,12 @@ describe('content and procedures', () => {
     expect(a.taskIds).toEqual([]);
     expect(a.answer).toContain('鲁政办字〔2016〕202号');
     expect(a.answer).toContain('2016年11月16日');
+    // Asked with words that items also use (根据…制定), the document still answers, with its basis.
+    const basis = engine.answer('这个计划是根据哪个文件制定的');
+    expect(basis).toMatchObject({ intent: 'document', taskIds: [] });
+    expect(basis.answer).toContain('国办发〔2016〕14号');
+    // A plan that an item names is that item's business, not the document's.
+    expect(engine.answer('文件里说的山东省推进工业转型升级行动计划是哪几年的').taskIds[0]).toBe('3.1');
   });
 });
 
