@@ -11,7 +11,12 @@ import { EnglishSpeller } from './spelling';
 const glossarySchema = z.object({
   terms: z.array(z.object({ zh: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).default([]) })),
 });
-const stopwordSchema = z.object({ zh: z.array(z.string()), en: z.array(z.string()) });
+const stopwordSchema = z.object({
+  zh: z.array(z.string()),
+  en: z.array(z.string()),
+  /** English words kept whole, because their stem is a stopword of another meaning (planning → plan, the document). */
+  unstemmed: z.array(z.string()).default([]),
+});
 
 export interface GlossaryTerm {
   /** The plan's own term. */
@@ -44,6 +49,7 @@ export class Lexicon {
   readonly glossary: GlossaryTerm[];
   private readonly stopwords: Set<string>;
   private readonly speller: EnglishSpeller;
+  private readonly unstemmed: Set<string>;
   /**
    * Cuts already made: answering one question cuts the same text and words several times (terms,
    * concepts, intents), and people ask the same things; jieba and the stemmer are most of the cost.
@@ -56,6 +62,7 @@ export class Lexicon {
     const stop = readJson(path.join(dataDir, 'stopwords.json'), stopwordSchema);
     // English stopwords are compared with stemmed tokens, so both forms are kept.
     this.stopwords = new Set([...stop.zh, ...stop.en, ...stop.en.map((w) => PorterStemmer.stem(w))].map(foldForMatch));
+    this.unstemmed = new Set(stop.unstemmed.map(foldForMatch));
     const known = [...englishTexts, ...stop.en, ...this.glossary.flatMap((g) => g.en), ...directory.flatMap(englishNames)];
     this.speller = new EnglishSpeller(known.flatMap((t) => wordTokenizer.tokenize(foldForMatch(t))).filter((w) => LATIN.test(w)));
     this.jieba = Jieba.withDict(dict);
@@ -91,11 +98,15 @@ export class Lexicon {
         continue;
       }
       for (const token of wordTokenizer.tokenize(run)) {
-        if (LATIN.test(token)) out.push(PorterStemmer.stem(this.speller.correct(token)));
+        if (LATIN.test(token)) out.push(this.stem(this.speller.correct(token)));
         else if (LATIN_CODE.test(token) || NUMBER.test(token)) out.push(token);
       }
     }
     return out;
+  }
+
+  private stem(word: string): string {
+    return this.unstemmed.has(word) ? word : PorterStemmer.stem(word);
   }
 
   /** Character bigrams of each run of Han characters: robust to segmentation and small typos. */

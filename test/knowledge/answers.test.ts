@@ -65,6 +65,8 @@ describe('who leads', () => {
     expect(typo.departments[0]).toBe('省商务厅');
     expect(engine.answer('which departmnt is responsible for land use?')).toMatchObject({ intent: 'lead', taskIds: ['4.3'] });
     expect(engine.answer('who else is responsible for land use?')).toMatchObject({ intent: 'co_units', taskIds: ['4.3'] });
+    // "planning" (规划, item 4.1) is a topic, though its stem is the stopword "plan" (the document).
+    expect(engine.answer('Who is in charge of planning?')).toMatchObject({ intent: 'lead', taskIds: ['4.1'] });
     // A real word the assistant does not know is not bent into one it knows.
     expect(engine.answer('What is the weather like today?').taskIds).toEqual([]);
   });
