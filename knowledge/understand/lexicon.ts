@@ -18,6 +18,8 @@ const stopwordSchema = z.object({
   unstemmed: z.array(z.string()).default([]),
 });
 
+const commonWordsSchema = z.object({ source: z.string().min(1), words: z.array(z.string().regex(/^[\u3400-\u9fff]{2,}$/)) });
+
 export interface GlossaryTerm {
   /** The plan's own term. */
   planTerm: string;
@@ -50,6 +52,7 @@ export class Lexicon {
   private readonly stopwords: Set<string>;
   private readonly speller: EnglishSpeller;
   private readonly unstemmed: Set<string>;
+  private readonly commonWords: Set<string>;
   /**
    * Cuts already made: answering one question cuts the same text and words several times (terms,
    * concepts, intents), and people ask the same things; jieba and the stemmer are most of the cost.
@@ -63,6 +66,7 @@ export class Lexicon {
     // English stopwords are compared with stemmed tokens, so both forms are kept.
     this.stopwords = new Set([...stop.zh, ...stop.en, ...stop.en.map((w) => PorterStemmer.stem(w))].map(foldForMatch));
     this.unstemmed = new Set(stop.unstemmed.map(foldForMatch));
+    this.commonWords = new Set(readJson(path.join(dataDir, 'common-words.json'), commonWordsSchema).words);
     const known = [...englishTexts, ...stop.en, ...this.glossary.flatMap((g) => g.en), ...directory.flatMap(englishNames)];
     this.speller = new EnglishSpeller(known.flatMap((t) => wordTokenizer.tokenize(foldForMatch(t))).filter((w) => LATIN.test(w)));
     this.jieba = Jieba.withDict(dict);
@@ -71,6 +75,11 @@ export class Lexicon {
 
   isStopword(token: string): boolean {
     return this.stopwords.has(token);
+  }
+
+  /** Whether a Chinese word is common in general Chinese (正在, 考虑, 一直), by jieba's corpus statistics. */
+  isCommonWord(word: string): boolean {
+    return this.commonWords.has(word);
   }
 
   /**

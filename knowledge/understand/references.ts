@@ -21,6 +21,9 @@ const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | '
   { re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*(?:项|部分)?\\s*(?:的|中的)?\\s*第?${NUM}(?:条|项|点)?(?![\\d年家个亿万])`, 'g'), kind: 'item' },
   // 五-2, 5-2
   { re: /(?<![\d.])([一二三四五六七八九十]+|[1-9])\s*[-－—–]\s*([1-9])(?![\d.])/g, kind: 'item' },
+  // 五（2）, 5(2), （五）（2）, 四之四
+  { re: new RegExp(`(?<![\\d.])[（(]?\\s*([一二三四五六七八九十]+|[1-9])\\s*[)）]?\\s*[（(]\\s*${NUM}\\s*[)）]`, 'g'), kind: 'item' },
+  { re: new RegExp(`(?<![\\d.分])([一二三四五六七八九十]+|[1-9])之${NUM}`, 'g'), kind: 'item' },
   // 第四项行动第3条, 第四大行动的第二项, action 4 item 3
   { re: new RegExp(`第${NUM}(?:项|个|大)?行动\\s*(?:的|中的|里的)?\\s*第${NUM}(?:条|项|点|个)?`, 'g'), kind: 'item' },
   { re: /action\s*(\d)\D{0,12}?(?:item|task|point)\s*(\d)/g, kind: 'item' },

@@ -172,6 +172,8 @@ export class Retriever {
 
   private isConcept(word: string): boolean {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
+    // Everyday words the plan never uses (正在, 考虑, 一直) are how people talk, not what they ask about.
+    if (!this.idf.has(word) && this.lexicon.isCommonWord(word)) return false;
     // jieba glues leftovers into words (在组织实施中要做 → 中要): made of function characters only, it is no topic.
     if ([...word].every((c) => this.lexicon.isStopword(c))) return false;
     return this.titleWords.has(word) || !this.cueWords.has(word);

@@ -54,9 +54,15 @@ describe('who leads', () => {
     expect(engine.answer('特色小真谁牵头').departments[0]).toBe('省商务厅');
     // A typo in a colloquial word of the glossary (招商引资), not in the plan's own text.
     expect(engine.answer('招商引姿谁牵头')).toMatchObject({ status: 'answered', taskIds: ['2.1'] });
-    for (const q of ['4.3谁牵头', '（四）3的牵头单位', '第四项行动第3条谁牵头', 'who leads item 4.3']) {
+    for (const q of ['4.3谁牵头', '（四）3的牵头单位', '第四项行动第3条谁牵头', 'who leads item 4.3', '四（3）牵头单位', '四之三谁牵头']) {
       expect(engine.answer(q).taskIds[0]).toBe('4.3');
     }
+  });
+
+  test('a long question that says who is asking before what is asked still finds its item', () => {
+    const a = engine.answer('我们是一家做动力电池的外资企业，正在考虑落户烟台那边的开发区，想问一下项目审批能不能在一个窗口把手续都办了，不用一个个部门去跑？');
+    expect(a.status).toBe('answered');
+    expect(a.taskIds[0]).toBe('5.2');
   });
 
   test('reads English typos and "responsible for" as the who-leads question they are', () => {
