@@ -331,8 +331,9 @@ export class AnswerEngine {
     if (coverage >= ANSWER_COVERAGE && stands) return { kind: 'item', id: first.itemId };
     const close = s.hits.filter((h) => h.score >= first.score / CLEAR_MARGIN ** 2 && h.coverage >= CLARIFY_COVERAGE);
     if (close.length === 1) {
-      // One partial match: too weak, it is only offered; fair, a content question gets it (the reply names the item).
-      if (coverage < SINGLE_COVERAGE) return { kind: 'none', maybe: first.itemId };
+      // One partial match: too weak, it is only offered; fair, or strong on what it does cover (a long
+      // question with much besides), a content question gets it (the reply names the item).
+      if (coverage < SINGLE_COVERAGE && first.score < STRONG_SCORE) return { kind: 'none', maybe: first.itemId };
       if (INFORMATIONAL.has(intent)) return { kind: 'item', id: first.itemId };
     }
     return { kind: 'clarify', options: close.slice(0, 3).map((h) => h.itemId) };

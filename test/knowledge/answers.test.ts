@@ -63,6 +63,9 @@ describe('who leads', () => {
     const a = engine.answer('我们是一家做动力电池的外资企业，正在考虑落户烟台那边的开发区，想问一下项目审批能不能在一个窗口把手续都办了，不用一个个部门去跑？');
     expect(a.status).toBe('answered');
     expect(a.taskIds[0]).toBe('5.2');
+    // Much of it is the investor's own situation; the one item it points to stands far above the rest.
+    const land = engine.answer('我们公司准备在开发区拿地建二期厂房，听说现在新增用地指标很紧张，规划里对新项目用地是怎么安排的？');
+    expect(land).toMatchObject({ status: 'answered', taskIds: ['4.3'] });
   });
 
   test('reads English typos and "responsible for" as the who-leads question they are', () => {
