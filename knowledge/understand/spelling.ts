@@ -1,4 +1,4 @@
-import { Spellcheck, editsWithin } from './natural';
+import { PorterStemmer, Spellcheck, editsWithin } from './natural';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
 
@@ -53,17 +53,21 @@ const MIN_CORRECTED_LENGTH = 5;
 /**
  * Typos in English words (foriegn → foreign, characteristc → characteristic), read against the
  * words the assistant knows: the plan's English overlay, the glossary, the units' English names
- * and the example questions. A word it does not know with no known word one edit away is kept.
+ * and the example questions. A word it knows, or another form of one (protected, protection),
+ * is kept, and so is a word with no known word one edit away.
  */
 export class EnglishSpeller {
   private readonly spellcheck: Spellcheck;
+  /** The stems of the known words: "protected" is known through "protection", and is not read as "projected". */
+  private readonly stems: Set<string>;
 
   constructor(words: string[]) {
     this.spellcheck = new Spellcheck(words);
+    this.stems = new Set(words.map((w) => PorterStemmer.stem(w)));
   }
 
   correct(word: string): string {
-    if (word.length < MIN_CORRECTED_LENGTH || this.spellcheck.isCorrect(word)) return word;
+    if (word.length < MIN_CORRECTED_LENGTH || this.spellcheck.isCorrect(word) || this.stems.has(PorterStemmer.stem(word))) return word;
     return this.spellcheck.getCorrections(word, 1)[0] ?? word;
   }
 }

@@ -3,6 +3,7 @@ import { Database } from '../../knowledge/database';
 import { type Answer, type AnswerContext, AnswerEngine } from '../../knowledge/engine';
 import { ensureKnowledgeBase } from '../../knowledge/store';
 import { MAX_QUESTION_CHARS } from '../../knowledge/understand/normalize';
+import { EnglishSpeller } from '../../knowledge/understand/spelling';
 import { judge, readCases } from '../eval/judge';
 
 let engine: AnswerEngine;
@@ -76,6 +77,9 @@ describe('who leads', () => {
     expect(engine.answer('who else is responsible for land use?')).toMatchObject({ intent: 'co_units', taskIds: ['4.3'] });
     // "planning" (规划, item 4.1) is a topic, though its stem is the stopword "plan" (the document).
     expect(engine.answer('Who is in charge of planning?')).toMatchObject({ intent: 'lead', taskIds: ['4.1'] });
+    // Another form of a word it knows is no typo: "protect" (protection) is not "project".
+    const speller = new EnglishSpeller(['protection', 'project', 'foreign']);
+    expect(['protect', 'protected', 'foriegn'].map((w) => speller.correct(w))).toEqual(['protect', 'protected', 'foreign']);
     // A real word the assistant does not know is not bent into one it knows.
     expect(engine.answer('What is the weather like today?').taskIds).toEqual([]);
   });
