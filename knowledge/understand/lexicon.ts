@@ -38,8 +38,8 @@ const LATIN = /^[a-z]+$/;
 /** Names like iso9001 or g20 are kept whole, not stemmed. */
 const LATIN_CODE = /^[a-z]+\d+[a-z\d]*$/;
 const NUMBER = /^\d+$/;
-/** How many cut texts the lexicon remembers; past it, it starts over. Questions are short, so this is a few MB at most. */
-const MAX_REMEMBERED_CUTS = 20_000;
+/** How many cut texts the lexicon remembers; past it, it starts over. A question is at most 500 characters, so this is a few MB at most. */
+const MAX_REMEMBERED_CUTS = 5_000;
 
 /**
  * Words and how to cut text into them: jieba with a user dictionary generated from the
@@ -84,7 +84,8 @@ export class Lexicon {
 
   /**
    * Word tokens of folded text: runs of Han characters as jieba cuts them, the rest through
-   * natural's word tokenizer with English words stemmed; numbers and codes (iso9001) kept whole.
+   * natural's word tokenizer with English words spelled right and stemmed; numbers and codes
+   * (iso9001) kept whole.
    */
   words(text: string, forSearch = false): readonly string[] {
     const key = forSearch ? `s:${text}` : `w:${text}`;

@@ -1,6 +1,7 @@
 import type { EnglishOverlay } from '../curated';
 import type { Plan } from '../plan/types';
 import type { Lexicon } from './lexicon';
+import { addToList } from './lists';
 import { foldForMatch } from './normalize';
 import { PhraseCorrector } from './spelling';
 
@@ -88,9 +89,7 @@ export class Retriever {
     this.docs.forEach((d, doc) => {
       const lengthNorm = K1 * (1 - B + (B * d.length) / avgLength);
       d.tf.forEach((f, term) => {
-        const list = this.postings.get(term) ?? [];
-        list.push({ doc, tfPart: (f * (K1 + 1)) / (f + lengthNorm), inTitle: d.title.has(term) });
-        this.postings.set(term, list);
+        addToList(this.postings, term, { doc, tfPart: (f * (K1 + 1)) / (f + lengthNorm), inTitle: d.title.has(term) });
       });
     });
     const n = this.docs.length;
@@ -101,16 +100,12 @@ export class Retriever {
         const stems = lexicon.words(phrase);
         // A phrase made only of stopwords ("plan", "the tasks") says nothing about a topic.
         if (stems.every((s) => lexicon.isStopword(s))) continue;
-        const list = this.englishPhrases.get(stems[0]) ?? [];
-        list.push({ stems, planTerm: term.planTerm });
-        this.englishPhrases.set(stems[0], list);
+        addToList(this.englishPhrases, stems[0], { stems, planTerm: term.planTerm });
       }
     }
     for (const term of lexicon.glossary) {
       for (const synonym of term.zh.slice(1)) {
-        const list = this.synonymsByFirst.get(synonym[0]) ?? [];
-        list.push({ synonym, planTerm: term.planTerm });
-        this.synonymsByFirst.set(synonym[0], list);
+        addToList(this.synonymsByFirst, synonym[0], { synonym, planTerm: term.planTerm });
         if (!this.idf.has(synonym)) this.synonymTerms.set(synonym, term.planTerm);
       }
     }
@@ -198,10 +193,10 @@ export class Retriever {
   search(query: Query, within?: (itemId: string) => boolean): Hit[] {
     const scores = new Array<number>(this.docs.length).fill(0);
     query.terms.forEach((weight, term) => {
-      const idf = this.idf.get(term);
+      const idf = this.idf.get(term) ?? 0;
       for (const { doc, tfPart, inTitle } of this.postings.get(term) ?? []) {
-        scores[doc] += weight * idf! * tfPart;
-        if (inTitle) scores[doc] += TITLE_WEIGHT * weight * idf!;
+        scores[doc] += weight * idf * tfPart;
+        if (inTitle) scores[doc] += TITLE_WEIGHT * weight * idf;
       }
     });
     const hits: Hit[] = [];

@@ -1,3 +1,4 @@
+import { addToList } from './lists';
 import { PorterStemmer, Spellcheck, editsWithin } from './natural';
 
 const HAN_RUN = /[\u3400-\u9fff]+/g;
@@ -16,8 +17,8 @@ export class PhraseCorrector {
   constructor(phrases: Iterable<string>) {
     this.known = new Set([...phrases].filter((p) => /^[\u3400-\u9fff]{4,12}$/.test(p)));
     for (const phrase of this.known) {
-      push(this.byFirst, phrase[0], phrase);
-      push(this.byLast, phrase.at(-1)!, phrase);
+      addToList(this.byFirst, phrase[0], phrase);
+      addToList(this.byLast, phrase.at(-1)!, phrase);
     }
   }
 
@@ -39,12 +40,6 @@ export class PhraseCorrector {
     }
     return [...found].map(([phrase, window]) => ({ phrase, window }));
   }
-}
-
-function push(map: Map<string, string[]>, key: string, value: string): void {
-  const list = map.get(key);
-  if (list) list.push(value);
-  else map.set(key, [value]);
 }
 
 /** Shorter words are left alone: one edit turns too many of them into another word ("tax" → "tap"). */

@@ -1,6 +1,7 @@
 import type { DirectoryUnit } from '../curated';
-import { foldForMatch } from './normalize';
+import { addToList } from './lists';
 import { editsWithin } from './natural';
+import { foldForMatch } from './normalize';
 
 /** A mention of a unit in a question, resolved to the plan's units (a successor may stand for several). */
 export interface UnitMention {
@@ -63,8 +64,8 @@ export class UnitRecognizer {
       .sort((a, b) => b.form.length - a.form.length)
       .map((alias, rank) => ({ rank, ...alias }));
     for (const alias of this.aliases) {
-      push(this.aliasesByFirst, alias.form[0], alias);
-      if (!alias.latin && alias.form.length >= 4) push(this.chineseByLast, alias.form.at(-1)!, alias);
+      addToList(this.aliasesByFirst, alias.form[0], alias);
+      if (!alias.latin && alias.form.length >= 4) addToList(this.chineseByLast, alias.form.at(-1)!, alias);
     }
   }
 
@@ -157,12 +158,6 @@ function englishVariants(name: string): string[] {
   const suffixForm = /^(.+) (department|bureau|office|administration|commission)$/.exec(core);
   if (suffixForm) variants.add(`${suffixForm[2]} of ${suffixForm[1]}`);
   return [...variants].filter((v) => v.length >= 6);
-}
-
-function push(map: Map<string, Alias[]>, key: string, alias: Alias): void {
-  const list = map.get(key);
-  if (list) list.push(alias);
-  else map.set(key, [alias]);
 }
 
 /** English names stand as whole words: "drc" must not match inside "address". */
