@@ -154,7 +154,8 @@ export class AnswerEngine {
     // The document ranks first; or the classifier is sure the question is about the document, and
     // the document speaks of all it asks, nearly as strongly as the best item.
     const sureOfDocument = intents[0].intent === 'document' && intents[0].p >= SURE_INTENT && documentHit?.coverage === 1;
-    const aboutDocument = isTopical(documentHit) && (ranked[0] === documentHit || (sureOfDocument && documentHit!.score * CLEAR_MARGIN ** 2 >= ranked[0].score));
+    const nearlyBest = !!documentHit && documentHit.score * CLEAR_MARGIN ** 2 >= ranked[0].score;
+    const aboutDocument = isTopical(documentHit) && (ranked[0] === documentHit || (sureOfDocument && nearlyBest));
     // A question with no topic word of its own (有什么时间要求？) points at no item by its cue words
     // alone, unless it names a unit or a part of the plan to look in.
     const anchored = query.concepts.length > 0 || mentions.length > 0 || section !== null;
@@ -405,8 +406,10 @@ function best(intents: IntentScore[], allowed: (i: Intent) => boolean): Intent {
 
 /** Whether the word stands in the text; an English word only as a whole word ("phone", not "smartphone"). */
 function containsWord(text: string, word: string): boolean {
-  if (!/^[a-z]/.test(word)) return text.includes(word);
-  return new RegExp(`(?<![a-z])${word}(?![a-z])`).test(text);
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if (!/^[a-z]/.test(word) || (!/[a-z]/.test(text[at - 1] ?? '') && !/[a-z]/.test(text[at + word.length] ?? ''))) return true;
+  }
+  return false;
 }
 
 /** The text with recognized mentions blanked out, so that a unit's name is not read as a topic. */

@@ -327,11 +327,11 @@ export function recurringLabel(keyword: string, lang: Lang): string {
   return lang === 'zh' ? keyword : (RECURRING_EN[keyword] ?? keyword);
 }
 
-/** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
 function deadlineLine(v: ItemView, d: Deadline, lang: Lang): string {
   return pick(lang, `• ${v.id}「${v.title}」到${d.year}年：${d.sentence}`, `• ${v.id} ${v.titleEn}: by the end of ${d.year} (due ${d.due})`);
 }
 
+/** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
 function excerpt(sentence: string, max = 60): string {
   return sentence.length > max ? `${sentence.slice(0, max)}…` : sentence;
 }
