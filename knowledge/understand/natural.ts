@@ -31,10 +31,10 @@ interface SparseBayes {
   getClassifications(observation: Record<string, string>): Classification[];
 }
 
-/** natural's Norvig spellchecker over a word list: corrections one edit away, most frequent first. */
+/** natural's Norvig spellchecker over a word list: its trie of the words and how often each occurs. */
 export interface Spellcheck {
   isCorrect(word: string): boolean;
-  getCorrections(word: string, maxDistance: number): string[];
+  word2frequency: Record<string, number>;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */

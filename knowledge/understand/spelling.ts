@@ -44,6 +44,9 @@ export class PhraseCorrector {
 
 /** Shorter words are left alone: one edit turns too many of them into another word ("tax" → "tap"). */
 const MIN_CORRECTED_LENGTH = 5;
+/** Longer "words" are no typos of English words. */
+const MAX_CORRECTED_LENGTH = 24;
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz';
 
 /**
  * Typos in English words (foriegn → foreign, characteristc → characteristic), read against the
@@ -62,7 +65,30 @@ export class EnglishSpeller {
   }
 
   correct(word: string): string {
-    if (word.length < MIN_CORRECTED_LENGTH || this.spellcheck.isCorrect(word) || this.stems.has(PorterStemmer.stem(word))) return word;
-    return this.spellcheck.getCorrections(word, 1)[0] ?? word;
+    if (word.length < MIN_CORRECTED_LENGTH || word.length > MAX_CORRECTED_LENGTH) return word;
+    if (this.spellcheck.isCorrect(word) || this.stems.has(PorterStemmer.stem(word))) return word;
+    let best: string | undefined;
+    for (const candidate of oneEditAway(word)) {
+      if (!this.spellcheck.isCorrect(candidate)) continue;
+      if (!best || this.spellcheck.word2frequency[candidate] > this.spellcheck.word2frequency[best]) best = candidate;
+    }
+    return best ?? word;
+  }
+}
+
+/**
+ * Every string one deletion, swap, replacement or insertion away, as Norvig's corrector makes them.
+ * natural's own `getCorrections` makes the same but removes repeats in quadratic time: seconds
+ * for one long nonsense word.
+ */
+function* oneEditAway(word: string): Generator<string> {
+  for (let i = 0; i <= word.length; i++) {
+    const [head, tail] = [word.slice(0, i), word.slice(i)];
+    if (tail) yield head + tail.slice(1);
+    if (tail.length > 1) yield head + tail[1] + tail[0] + tail.slice(2);
+    for (const c of ALPHABET) {
+      if (tail) yield head + c + tail.slice(1);
+      yield head + c + tail;
+    }
   }
 }
