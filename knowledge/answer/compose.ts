@@ -101,11 +101,11 @@ export class Composer {
   }
 
   private quote(v: ItemView, lang: Lang, quoted: string[]): string {
+    // Best first: the sentence that answers leads, even when the item says something else before it.
     const best = quoted.length ? quoted : sentences(v.text).slice(1, 2);
-    const inOrder = sentences(v.text).filter((s) => best.includes(s));
     return pick(
       lang,
-      `${v.citation}「${v.title}」：\n${inOrder.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
+      `${v.citation}「${v.title}」：\n${best.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
       `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${excerpt(best[0] ?? '')}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
     );
   }

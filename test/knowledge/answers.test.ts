@@ -135,6 +135,9 @@ describe('content and procedures', () => {
     expect(a.answer).toContain('推行一个窗口受理、集中办理、限时办结、统一反馈机制');
     expect(a.answer).not.toContain('不断完善涉外医疗、教育、文化、娱乐等设施建设');
     expect(a.answer).toContain('《行动计划》二（五）2');
+    // The sentence that answers comes first, though the item says something else before it.
+    const [, firstQuote] = engine.answer('考核后两位怎么处理').answer.split('\n');
+    expect(firstQuote).toContain('连续两年考核后两位的兼并整合或退出');
   });
 
   test('the assessment rule of 5.5', () => {
