@@ -68,7 +68,7 @@ async function main() {
 
     const questions = [
       ...readCases(path.join(__dirname, '../eval/questions.jsonl')),
-      ...readCases(path.join(__dirname, '../../../shared/eval/dev.jsonl')),
+      ...readCases(path.join(__dirname, '../eval/dev.jsonl')),
     ].map((c) => c.q);
     for (const q of questions) engine.answer(q); // warm-up
     const latencies: number[] = [];

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import type { Answer } from '../../knowledge';
 
-/** One evaluation question, in the format of ../shared/eval/dev.jsonl. */
+/** One evaluation question, in the format of test/eval/dev.jsonl (a copy of the project's shared example set). */
 export interface EvalCase {
   id: string;
   lang: 'zh' | 'en';
@@ -30,7 +30,7 @@ function isEnglish(text: string): boolean {
 }
 
 /**
- * The reasons an answer is wrong, by the rules of ../shared/eval/score.py, extended to the kinds
+ * The reasons an answer is wrong, by the rules of the shared example set's scorer (score.py), extended to the kinds
  * our own set adds (co_units, deadline, assessment judged like topic; dept sets exact).
  */
 export function judge(c: EvalCase, a: Answer): string[] {
