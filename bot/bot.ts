@@ -2,7 +2,7 @@ import { ActivityHandler, ConversationState, type Storage, TurnContext, UserStat
 import type { DialogState } from '../dialogs/sdk';
 import type { Logger } from 'pino';
 import type { AnswerEngine } from '../knowledge';
-import { type ChatCommandHandler, type MainDialog, createMainDialog } from '../dialogs/mainDialog';
+import { type MainDialog, type MainDialogDependencies, createMainDialog } from '../dialogs/mainDialog';
 import { welcomeReply } from '../dialogs/replies';
 
 /**
@@ -48,7 +48,7 @@ export interface BotDependencies {
   engine: AnswerEngine;
   storage: Storage;
   logger: Logger;
-  chatCommands?: ChatCommandHandler;
+  chatCommands?: MainDialogDependencies['chatCommands'];
   isAdmin?: (context: TurnContext) => boolean;
 }
 

@@ -1,40 +1,30 @@
-import {
-  type Activity,
-  CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
-  type ConversationReference,
-} from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { referenceOf } from '../dialogs/address';
+import type { MessageSender, SendOutcome } from '../scheduler';
 
 /**
  * Proactive sends (reminders, assessment results, admin notices) through a botbuilder CloudAdapter,
  * reporting what happened as a value the caller can store, instead of an exception.
  */
 
-export type SendOutcome =
-  | { kind: 'sent' }
-  /** Worth trying again later: 429 (with the server's Retry-After), 412, 5xx, network errors, anything unknown. */
-  | { kind: 'retry'; retryAfterMs?: number; status?: number; reason: string }
-  /** The conversation cannot be reached any more: the bot was blocked or removed, or the conversation is gone. */
-  | { kind: 'gone'; status: 403 | 404; reason: string };
-
 /** The one method of CloudAdapter that ProactiveSender uses; the bot passes its own adapter. */
 export type ProactiveAdapter = Pick<CloudAdapter, 'continueConversationAsync'>;
 
-export class ProactiveSender {
+/** The scheduler's MessageSender on Bot Framework: each stored reference is continued and the text sent to it. */
+export class ProactiveSender implements MessageSender {
   /** `appId` is the bot's MicrosoftAppId; empty for a local bot without authentication. */
   constructor(
     private readonly adapter: ProactiveAdapter,
     private readonly appId: string = '',
   ) {}
 
-  async send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<SendOutcome> {
+  async send(reference: string, text: string): Promise<SendOutcome> {
     let outcome: SendOutcome = { kind: 'retry', reason: 'the adapter did not run the send' };
     try {
-      await this.adapter.continueConversationAsync(this.appId, reference, async (context) => {
+      await this.adapter.continueConversationAsync(this.appId, referenceOf(reference), async (context) => {
         // Caught here: with an onTurnError handler set, continueConversationAsync resolves even when the send failed.
         try {
-          await context.sendActivity(activity);
+          await context.sendActivity({ type: 'message', text });
           outcome = { kind: 'sent' };
         } catch (err) {
           outcome = classifySendError(err);

@@ -1,18 +1,6 @@
 import crypto from 'node:crypto';
 import type { Storage, StoreItems } from 'botbuilder';
-import type { Database, Migration } from '../knowledge';
-
-const MIGRATIONS: Migration[] = [
-  {
-    version: 1,
-    // updated_at is kept so that old conversations can be pruned later without a schema change.
-    sql: `CREATE TABLE bot_state (
-      key TEXT PRIMARY KEY,
-      etag TEXT NOT NULL,
-      value TEXT NOT NULL,
-      updated_at TEXT NOT NULL)`,
-  },
-];
+import type { Database } from '../db';
 
 /** Thrown when a write names an eTag that is no longer the stored one: someone else wrote the item first. */
 export class ETagConflictError extends Error {
@@ -29,12 +17,7 @@ export class ETagConflictError extends Error {
  * the stored item's eTag, and every stored item gets a new eTag.
  */
 export class SqliteStorage implements Storage {
-  private constructor(private readonly db: Database) {}
-
-  static async open(db: Database): Promise<SqliteStorage> {
-    await db.migrate('bot', MIGRATIONS);
-    return new SqliteStorage(db);
-  }
+  constructor(private readonly db: Database) {}
 
   async read(keys: string[]): Promise<StoreItems> {
     if (!keys.length) return {};

@@ -1,4 +1,4 @@
-import { type ConversationReference, type ConversationState, type StatePropertyAccessor, TurnContext, type UserState } from 'botbuilder';
+import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
 import {
   ComponentDialog,
   type DialogContext,
@@ -11,9 +11,11 @@ import {
 } from './sdk';
 import type { Logger } from 'pino';
 import type { AnswerContext, AnswerEngine, Lang } from '../knowledge';
+import type { ChatCommands, SchedulerCommand } from '../scheduler';
+import { addressOf } from './address';
 import { submittedQuestion } from './cards';
 import { CLARIFY_DIALOG, ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
-import { type Command, commandOf, spokenLang } from './commands';
+import { type Command, CommandReader, spokenLang } from './commands';
 import { answerReply, cancelledReply, helpReply, pongReply } from './replies';
 
 export const MAIN_DIALOG = 'mainDialog';
@@ -32,23 +34,22 @@ export interface MainDialogDependencies {
   /** User state. */
   profile: StatePropertyAccessor<UserProfile>;
   logger: Logger;
-  /** The reminders' chat commands (绑定, 进展, 2026年考核结果 …): a reply, or null when the text is none. */
-  chatCommands?: ChatCommandHandler;
+  /** Reads the commands in what people type. */
+  commandReader: CommandReader;
+  /** The reminders' chat commands (绑定, 进展, 2026年考核结果 …); without it they are read as questions. */
+  chatCommands?: Pick<ChatCommands, 'run' | 'refreshReference'>;
   /** Whether the sender may use the admin commands. */
   isAdmin?: (context: TurnContext) => boolean;
-}
-
-export interface ChatCommandHandler {
-  handle(input: { text: string; reference: Partial<ConversationReference>; userId: string; isAdmin: boolean }): Promise<string | null>;
 }
 
 /** The main dialog with its state kept in the given conversation and user state; the bot and the tests build it alike. */
 export function createMainDialog(
   states: { conversation: ConversationState; user: UserState },
-  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile'>,
+  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile' | 'commandReader'> & { commandReader?: CommandReader },
 ): MainDialog {
   return new MainDialog({
     ...deps,
+    commandReader: deps.commandReader ?? new CommandReader(),
     answerContext: states.conversation.createProperty<AnswerContext>('answerContext'),
     profile: states.user.createProperty<UserProfile>('profile'),
   });
@@ -61,7 +62,7 @@ interface AnswerOptions {
 
 /**
  * The root dialog. Every message first passes the interruptions (the reminders' chat commands,
- * then help, cancel, ping), which work whatever the conversation is doing; otherwise it is a
+ * help, cancel, ping: dialogs/commands.ts), which work whatever the conversation is doing; otherwise it is a
  * question: the engine answers it with the conversation's context, and the answer is shown, or,
  * when the engine is unsure, a clarification asks which item was meant and the chosen question
  * is answered in its place.
@@ -96,36 +97,38 @@ export class MainDialog extends ComponentDialog {
     const { context } = inner;
     adoptClickedQuestion(context);
     const text = context.activity.text ?? '';
-    const command = commandOf(text);
-    const lang = await this.rememberLanguage(context, command ? command.lang : spokenLang(text));
-    const chatCommand = await this.runChatCommand(inner, text);
-    if (chatCommand || !command) return chatCommand;
+    await this.refreshAddress(context);
+    const command = this.deps.commandReader.read(text);
+    const lang = await this.rememberLanguage(context, command && command.kind !== 'scheduler' ? command.lang : spokenLang(text));
+    if (!command) return undefined;
+    if (command.kind === 'scheduler') return this.runChatCommand(inner, command.command, command.lang);
     this.deps.logger.info({ event: 'command', command: command.kind });
     return this.runCommand(inner, command, lang);
   }
 
   /**
-   * Passes every message, help and ping included, to the reminders' commands: a bound contact's
-   * conversation reference is refreshed on each message, and a command (绑定 …, 完成 4.3) gets its
-   * reply instead of an answer.
+   * Every message, help and ping included, refreshes a bound contact's conversation reference, so
+   * that reminders follow the address the bot last saw.
    */
-  private async runChatCommand(inner: DialogContext, text: string): Promise<DialogTurnResult | undefined> {
+  private async refreshAddress(context: TurnContext): Promise<void> {
+    const address = addressOf(context.activity);
+    if (this.deps.chatCommands && address && context.activity.from?.id) await this.deps.chatCommands.refreshReference(address);
+  }
+
+  /** A reminders' command (绑定 …, 完成 4.3) gets its reply instead of an answer, in the language of its words. */
+  private async runChatCommand(inner: DialogContext, command: SchedulerCommand, lang: Lang): Promise<DialogTurnResult | undefined> {
     const { context } = inner;
-    if (!this.deps.chatCommands || !context.activity.from?.id) return undefined;
-    const reply = await this.deps.chatCommands.handle({
-      text,
-      reference: TurnContext.getConversationReference(context.activity),
-      userId: context.activity.from.id,
-      // No language given: a command is answered in the language of its keyword (绑定 / bind).
-      isAdmin: this.deps.isAdmin?.(context) ?? false,
-    });
-    if (reply === null) return undefined;
+    const address = addressOf(context.activity);
+    const userId = context.activity.from?.id;
+    if (!this.deps.chatCommands || !address || !userId) return undefined;
+    const isAdmin = this.deps.isAdmin?.(context) ?? false;
+    const reply = await this.deps.chatCommands.run(command, { address, userId, isAdmin }, lang);
     this.deps.logger.info({ event: 'chat_command' });
     await context.sendActivity(reply);
     return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
   }
 
-  private async runCommand(inner: DialogContext, command: Command, lang: Lang): Promise<DialogTurnResult> {
+  private async runCommand(inner: DialogContext, command: Exclude<Command, { kind: 'scheduler' }>, lang: Lang): Promise<DialogTurnResult> {
     const { context } = inner;
     if (command.kind === 'cancel') {
       await this.deps.answerContext.delete(context);

@@ -1,6 +1,6 @@
 import crypto from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
-import type { Database } from '../knowledge';
+import type { Database } from '../db';
 import { type Clock, localDate } from './clock';
 import type { Contact, ContactBook } from './contacts';
 import { assessmentSummaryText, assessmentZoneText } from './messages';

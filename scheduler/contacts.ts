@@ -1,10 +1,10 @@
 import crypto from 'node:crypto';
-import type { ConversationReference } from 'botbuilder';
-import type { Database } from '../knowledge';
+import type { Database } from '../db';
 import type { Clock } from './clock';
 import type { SchedulerConfig } from './config';
 import type { Lang } from './messages';
 import type { Outbox } from './outbox';
+import type { ConversationAddress } from './sender';
 
 /**
  * Contacts: a conversation bound, with a one-time code an admin issued, to a unit of the plan,
@@ -70,12 +70,6 @@ function hashCode(typed: string): string {
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
-/** The stored form of a reference: without activityId, which changes with every message and is not used to send. */
-export function storedReference(reference: Partial<ConversationReference>): string {
-  const { activityId: _ignored, ...rest } = reference;
-  return JSON.stringify(rest);
-}
-
 export class ContactBook {
   constructor(
     private readonly db: Database,
@@ -96,9 +90,8 @@ export class ContactBook {
     return { code, expiresAt };
   }
 
-  async bind(input: { code: string; reference: Partial<ConversationReference>; userId: string; lang: Lang }): Promise<BindResult> {
-    const conversationId = input.reference.conversation?.id;
-    if (!conversationId) return { kind: 'invalid' };
+  async bind(input: { code: string; address: ConversationAddress; userId: string; lang: Lang }): Promise<BindResult> {
+    const { conversationId, reference } = input.address;
     return this.db.transaction(async () => {
       const now = this.clock.now();
       const limited = await this.rateLimit(input.userId, conversationId, now);
@@ -117,7 +110,7 @@ export class ContactBook {
       const { lastID } = await this.db.run(
         `INSERT INTO sch_contacts (conversation_id, kind, target, name, lang, reference, bound_by, status, bound_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
-        [conversationId, invite.kind, invite.target, invite.name, input.lang, storedReference(input.reference), input.userId, now, now],
+        [conversationId, invite.kind, invite.target, invite.name, input.lang, reference, input.userId, now, now],
       );
       await this.db.run('UPDATE sch_invites SET used_at = ?, used_by_contact = ? WHERE id = ?', [now, lastID, invite.id]);
       return { kind: 'bound', contact: (await this.byId(lastID))! };
@@ -191,10 +184,7 @@ export class ContactBook {
    * Keeps the stored reference current and brings back a conversation marked inactive after a
    * 403/404: a message from it proves it can be reached again. Writes only when something changed.
    */
-  async refreshReference(reference: Partial<ConversationReference>): Promise<void> {
-    const conversationId = reference.conversation?.id;
-    if (!conversationId) return;
-    const stored = storedReference(reference);
+  async refreshReference({ conversationId, reference: stored }: ConversationAddress): Promise<void> {
     const stale = await this.db.get<{ n: number }>(
       "SELECT COUNT(*) AS n FROM sch_contacts WHERE conversation_id = ? AND (status = 'inactive' OR (status = 'active' AND reference <> ?))",
       [conversationId, stored],

@@ -1,19 +1,13 @@
 import crypto from 'node:crypto';
-import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { SendOutcome } from '../bot/proactive';
-import type { Database } from '../knowledge';
+import type { Database } from '../db';
 import { type Clock, localDate } from './clock';
 import type { SchedulerConfig } from './config';
 import type { Contact, ContactBook } from './contacts';
 import { deadNotice, goneNotice, lateNote } from './messages';
 import type { ClaimedMessage, Outbox } from './outbox';
 import { Pacer } from './pacing';
-
-/** What the dispatcher needs from bot/proactive.ts's ProactiveSender. */
-export interface MessageSender {
-  send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<SendOutcome>;
-}
+import type { MessageSender, SendOutcome } from './sender';
 
 const LEASE_MARGIN_MS = 5_000;
 
@@ -94,7 +88,7 @@ export class Dispatcher {
     }
     const late = localDate(clock.now(), config.timeZone) > m.dueDate;
     const text = late ? lateNote(m.lang, m.dueDate) + m.text : m.text;
-    const outcome = await sender.send(JSON.parse(m.reference) as Partial<ConversationReference>, { type: 'message', text });
+    const outcome = await sender.send(m.reference, text);
     this.step('sent');
     await this.settle(m, outcome, summary);
     this.step('marked');

@@ -1,25 +1,28 @@
 import cron from 'node-cron';
 import pino, { type Logger } from 'pino';
-import { type DispatchStep, type DispatchSummary, Dispatcher, type MessageSender } from './dispatcher';
+import { type DispatchStep, type DispatchSummary, Dispatcher } from './dispatcher';
 import type { ChatCommands } from './commands';
+import type { MessageSender } from './sender';
 import { type ServiceOptions, openServices } from './services';
 
 /**
  * Reminders and assessment results: the scheduler's public surface.
  *
- *   const scheduler = await createScheduler({ db, sender: new ProactiveSender(adapter, appId) });
- *   const running = await scheduler.start();        // catch-up now, then node-cron ticks
- *   const reply = await scheduler.commands.handle({ text, reference, userId, isAdmin });
+ *   const scheduler = await createScheduler({ db, sender });   // the bot's MessageSender
+ *   const running = await scheduler.start();                  // catch-up now, then node-cron ticks
+ *   const reply = await scheduler.commands.run(command, { address, userId, isAdmin }, lang);
  *   await running.stop();
  *
  * node-cron only ticks: what is due, claimed and sent lives in SQLite, so any number of
  * processes may run on one database and a restarted one picks up where the last stopped.
  */
 
-export type { ChatCommands, CommandInput } from './commands';
-export type { DispatchStep, DispatchSummary, MessageSender } from './dispatcher';
+export type { ChatCommands, CommandCaller, SchedulerCommand } from './commands';
+export type { DispatchStep, DispatchSummary } from './dispatcher';
+export type { ConversationAddress, MessageSender, SendOutcome } from './sender';
 export type { Clock } from './clock';
 export { systemClock, clockStartingAt } from './clock';
+export { ConfigError, loadConfig } from './config';
 
 export interface TickSummary extends DispatchSummary {
   enqueued: number;

@@ -1,4 +1,5 @@
-import type { Database, Item, Plan } from '../knowledge';
+import type { Item, Plan } from '../knowledge';
+import type { Database } from '../db';
 import { type Clock, type IsoDate, addDays, addMonths, daysBetween, isIsoDate, localDate } from './clock';
 import type { Contact } from './contacts';
 import type { Outbox } from './outbox';

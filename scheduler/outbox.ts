@@ -1,4 +1,4 @@
-import type { Database } from '../knowledge';
+import type { Database } from '../db';
 import type { Clock, IsoDate } from './clock';
 import type { ContactKind } from './contacts';
 import type { Lang } from './messages';

@@ -1,4 +1,4 @@
-import type { Database } from '../knowledge';
+import type { Database } from '../db';
 import { type Clock, type IsoDate, localDate } from './clock';
 import type { SchedulerConfig } from './config';
 import type { ContactBook } from './contacts';

@@ -1,4 +1,5 @@
-import type { Database, Plan } from '../knowledge';
+import type { Plan } from '../knowledge';
+import type { Database } from '../db';
 import { loadDirectory } from '../knowledge/curated';
 import { loadPlan } from '../knowledge/store';
 import { AdminActions } from './admin';
@@ -10,7 +11,6 @@ import { ContactBook } from './contacts';
 import { Milestones } from './milestones';
 import { Outbox } from './outbox';
 import { Scanner } from './scan';
-import { migrateScheduler } from './schema';
 import { UnitResolver } from './units';
 
 /** The scheduler's stores, wired together: what the admin CLI and createScheduler share. */
@@ -43,7 +43,6 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const config = loadConfig(options.env ?? process.env);
   const plan = options.plan ?? (await loadPlan(db));
   if (!plan) throw new Error(`no knowledge base in ${db.file}: run \`npm run kb -- build\` first`);
-  await migrateScheduler(db);
   const outbox = new Outbox(db, clock);
   const contacts = new ContactBook(db, clock, outbox, config);
   const milestones = new Milestones(db, clock, outbox, plan, config.timeZone);

@@ -1,5 +1,4 @@
-import type { DirectoryUnit } from '../knowledge/curated';
-import type { Item, Plan } from '../knowledge';
+import type { DirectoryUnit, Item, Plan } from '../knowledge';
 
 /**
  * The 组织实施 items (O.*) name no units. O.3 gives supervision of the plan to the 商务部门,

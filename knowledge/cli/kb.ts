@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Database } from '../database';
+import { type Database, openDatabase } from '../../db';
 import { CuratedDataError } from '../curated';
 import { PlanError } from '../plan/types';
 import { DEFAULT_SOURCE, buildKnowledgeBase, exportItems, loadPlan } from '../store';
@@ -19,7 +19,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command || values.help ? 0 : 2;
   }
-  const db = await Database.open();
+  const db = await openDatabase();
   try {
     if (command === 'build') return await build(db, values.source ?? DEFAULT_SOURCE);
     if (command === 'export') return await exportJson(db);

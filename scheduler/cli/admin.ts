@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { Database } from '../../knowledge';
-import { ensureKnowledgeBase } from '../../knowledge/store';
+import { openDatabase } from '../../db';
+import { ensureKnowledgeBase } from '../../knowledge';
 import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
 import { localDateTime } from '../clock';
 import { ConfigError } from '../config';
@@ -38,7 +38,7 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const db = await Database.open();
+  const db = await openDatabase();
   try {
     const services = await openServices({ db, plan: await ensureKnowledgeBase(db) });
     const run = COMMANDS[command === 'milestone' || command === 'assessment' ? `${command} ${sub ?? ''}` : command];

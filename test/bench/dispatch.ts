@@ -15,7 +15,8 @@ import { parseArgs } from 'node:util';
 import type { ConversationAccount } from 'botbuilder';
 import pino from 'pino';
 import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
-import { Database } from '../../knowledge';
+import { addressOfReference } from '../../dialogs/address';
+import { openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE } from '../../knowledge/store';
 import { type Clock, createScheduler } from '../../scheduler';
@@ -47,7 +48,7 @@ function countingConnector(): Promise<{ server: http.Server; url: string; receiv
 
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-bench-'));
-  const db = await Database.open(path.join(dir, 'edz.sqlite'));
+  const db = await openDatabase(path.join(dir, 'edz.sqlite'));
   const plan = parsePlan(fs.readFileSync(DEFAULT_SOURCE, 'utf8'));
   const connector = await countingConnector();
   const start = Date.parse('2027-03-24T09:00:00+08:00');
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
       channelId: 'msteams', serviceUrl: connector.url, conversation: { id: `bench-${i}` } as ConversationAccount,
       user: { id: `user-${i}`, name: `user-${i}` }, bot: { id: 'bot', name: 'EDZ Assistant' },
     };
-    await services.contacts.bind({ code, reference, userId: `user-${i}`, lang: 'zh' });
+    await services.contacts.bind({ code, address: addressOfReference(reference)!, userId: `user-${i}`, lang: 'zh' });
   }
 
   const scheduler = await createScheduler({

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Database } from '../../knowledge/database';
+import { openDatabase } from '../../db';
 import { AnswerEngine } from '../../knowledge/engine';
 import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase } from '../../knowledge/store';
 import { readCases } from '../eval/judge';
@@ -20,7 +20,7 @@ async function buildTimes(dir: string, runs: number): Promise<number[]> {
   const source = fs.readFileSync(DEFAULT_SOURCE, 'utf8');
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const db = await Database.open(path.join(dir, `build-${i}.sqlite`));
+    const db = await openDatabase(path.join(dir, `build-${i}.sqlite`));
     const start = performance.now();
     await buildKnowledgeBase(db, source);
     times.push(performance.now() - start);
@@ -61,7 +61,7 @@ async function main() {
   try {
     const builds = await buildTimes(dir, 10);
     const dbPath = path.join(dir, 'engine.sqlite');
-    const db = await Database.open(dbPath);
+    const db = await openDatabase(dbPath);
     const engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
     await db.close();
     const startups = startupTimes(dbPath, 5);

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Activity, ActivityTypes } from 'botbuilder';
-import { type AnswerEngine, Database } from '../../knowledge';
+import { openDatabase } from '../../db';
+import { type AnswerEngine } from '../../knowledge';
 import { HELP_TEXT, TURN_ERROR_TEXT, WELCOME_TEXT } from '../../dialogs/texts';
 import { openEngine, say, startTestBot, type TestBot, view } from '../support/bot';
 
@@ -89,7 +90,7 @@ test('a turn that fails is logged, apologised for, and its conversation reset; t
   const { adapter, logs } = await start();
   await say(adapter, '园区建设谁牵头？');
   // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
-  const db = await Database.open(stateFile);
+  const db = await openDatabase(stateFile);
   await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE '%/conversations/%'`));
   await db.close();
 

@@ -1,4 +1,4 @@
-import { Database } from '../../knowledge';
+import { openDatabase } from '../../db';
 import { TURN_ERROR_TEXT } from '../../dialogs/texts';
 import { view } from '../support/bot';
 import { type FakeConnector, message, post, repliesOf, startFakeConnector, startTestServer, type TestServer } from '../support/server';
@@ -106,7 +106,7 @@ describe('the server in local mode (no app id)', () => {
     const conversation = { id: 'stale-context' } as never;
     await post(messages, message('园区建设谁牵头？', { ...expectReplies, conversation }));
     // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
-    const db = await Database.open(server.dbFile);
+    const db = await openDatabase(server.dbFile);
     await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE 'test/conversations/stale-context%'`));
     await db.close();
 

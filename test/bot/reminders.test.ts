@@ -8,7 +8,7 @@ const tsx = path.join(__dirname, '../../node_modules/.bin/tsx');
 
 /** The admin and scheduler CLIs, run as an operator would, on the server's database. */
 async function cli(script: string, args: string[], dbFile: string): Promise<string> {
-  const { stdout } = await run(tsx, [path.join(__dirname, '../../scheduler/cli', script), ...args], {
+  const { stdout } = await run(tsx, [path.join(__dirname, '../..', script), ...args], {
     env: { ...process.env, DB_PATH: dbFile, LOG_LEVEL: 'silent' },
   });
   return stdout.trim();
@@ -33,12 +33,12 @@ const say = (text: string, from = { id: 'liaison-1', name: 'Liaison' }) =>
 const textsPosted = () => connector.received.map((r) => r.activity.text ?? '');
 
 test('a liaison binds in chat with a code, and a reminder seeded from the plan reaches that chat', async () => {
-  const code = (await cli('admin.ts', ['invite', '--dept', '自然资源厅'], server.dbFile)).split('\n').pop()!;
+  const code = (await cli('scheduler/cli/admin.ts', ['invite', '--dept', '自然资源厅'], server.dbFile)).split('\n').pop()!;
   expect(await say(`绑定 ${code}`)).toMatchObject({ status: 200 });
   expect(textsPosted().at(-1)).toContain('省国土资源厅');
 
   // 4.3's 定期 land-use evaluation was seeded for the lead, 省国土资源厅, due at the half-year's end.
-  const summary = JSON.parse((await cli('scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
+  const summary = JSON.parse((await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
   expect(summary.sent).toBeGreaterThan(0);
   const reminders = connector.received.filter((r) => r.path.includes('liaison-chat') && /4\.3/.test(r.activity.text ?? ''));
   expect(reminders.length).toBe(1);
@@ -47,7 +47,7 @@ test('a liaison binds in chat with a code, and a reminder seeded from the plan r
   expect(reminders[0].activity.text).toContain('2026-12-31');
 
   // The same tick again sends nothing new.
-  const again = JSON.parse((await cli('scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
+  const again = JSON.parse((await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
   expect(again).toMatchObject({ enqueued: 0, sent: 0 });
 });
 
@@ -58,7 +58,7 @@ test('any message from a bound chat, help included, keeps its address current fo
   expect(await post(`${server.url}/api/messages`, help)).toMatchObject({ status: 200 });
 
   const before = connector.received.length;
-  await cli('scheduler.ts', ['tick', '--now', '2027-06-24T09:00:00+08:00'], server.dbFile);
+  await cli('bot/cli/scheduler.ts', ['tick', '--now', '2027-06-24T09:00:00+08:00'], server.dbFile);
   const reminders = connector.received.slice(before).filter((r) => /4\.3/.test(r.activity.text ?? ''));
   expect(reminders.length).toBeGreaterThan(0);
   expect(reminders.every((r) => r.path.startsWith('/moved/v3/conversations/liaison-chat/'))).toBe(true);

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ETagConflictError, SqliteStorage } from '../../bot/storage';
-import { Database } from '../../knowledge';
+import { type Database, openDatabase } from '../../db';
 
 let dir: string;
 let db: Database;
@@ -10,8 +10,8 @@ let storage: SqliteStorage;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-storage-'));
-  db = await Database.open(path.join(dir, 'state.sqlite'));
-  storage = await SqliteStorage.open(db);
+  db = await openDatabase(path.join(dir, 'state.sqlite'));
+  storage = new SqliteStorage(db);
 });
 afterEach(async () => {
   await db.close();
@@ -71,8 +71,8 @@ describe('SqliteStorage', () => {
   test('items survive closing and reopening the file', async () => {
     await storage.write({ 'test/conversations/c1': { answerContext: { itemId: '4.3' } } });
     await db.close();
-    db = await Database.open(path.join(dir, 'state.sqlite'));
-    storage = await SqliteStorage.open(db);
+    db = await openDatabase(path.join(dir, 'state.sqlite'));
+    storage = new SqliteStorage(db);
     expect((await storage.read(['test/conversations/c1']))['test/conversations/c1'].answerContext).toEqual({ itemId: '4.3' });
   });
 });

@@ -1,11 +1,11 @@
 /** Prints how the engine does on question sets, with every miss: `npx tsx test/eval/report.ts FILE…`. */
-import { Database } from '../../knowledge/database';
+import { openDatabase } from '../../db';
 import { AnswerEngine } from '../../knowledge/engine';
 import { ensureKnowledgeBase } from '../../knowledge/store';
 import { judge, readCases } from './judge';
 
 async function main(files: string[]) {
-  const db = await Database.open(':memory:');
+  const db = await openDatabase(':memory:');
   const engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
   for (const file of files) {
     const cases = readCases(file);

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Database } from '../../knowledge/database';
+import { type Database, openDatabase } from '../../db';
 import { type Answer, type AnswerContext, AnswerEngine } from '../../knowledge/engine';
 import { ensureKnowledgeBase } from '../../knowledge/store';
 import { MAX_QUESTION_CHARS } from '../../knowledge/understand/normalize';
@@ -10,7 +10,7 @@ let engine: AnswerEngine;
 let db: Database;
 
 beforeAll(async () => {
-  db = await Database.open(':memory:');
+  db = await openDatabase(':memory:');
   engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
 });
 afterAll(() => db.close());

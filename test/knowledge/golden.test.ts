@@ -1,11 +1,11 @@
 import fs from 'node:fs';
-import { Database } from '../../knowledge/database';
+import { openDatabase } from '../../db';
 import { AnswerEngine } from '../../knowledge/engine';
 import { ensureKnowledgeBase } from '../../knowledge/store';
 import { GOLDEN_FILE, answerLines } from '../eval/golden';
 
 test('every question set in test/eval/ is answered exactly as recorded in answers.golden.jsonl', async () => {
-  const db = await Database.open(':memory:');
+  const db = await openDatabase(':memory:');
   const engine = new AnswerEngine({ plan: await ensureKnowledgeBase(db) });
   await db.close();
   const recorded = fs.readFileSync(GOLDEN_FILE, 'utf8').trimEnd().split('\n');

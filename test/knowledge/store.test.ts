@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { CuratedDataError, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from '../../knowledge/curated';
-import { Database } from '../../knowledge/database';
+import { type Database, openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
 
@@ -19,7 +19,7 @@ beforeEach(() => {
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 async function withDb<T>(work: (db: Database) => Promise<T>): Promise<T> {
-  const db = await Database.open(path.join(dir, 'kb.sqlite'));
+  const db = await openDatabase(path.join(dir, 'kb.sqlite'));
   try {
     return await work(db);
   } finally {
@@ -88,7 +88,7 @@ describe('the knowledge base in SQLite', () => {
 
   test('statements are kept for reuse without breaking later schema changes, many distinct queries, or closing', async () => {
     const file = path.join(dir, 'kept.sqlite');
-    const db = await Database.open(file);
+    const db = await openDatabase(file);
     // A query that fails to prepare is not kept: it works once its table exists.
     await expect(db.all('SELECT n FROM numbers')).rejects.toThrow(/no such table/);
     await db.exec('CREATE TABLE numbers (n INTEGER)');
@@ -98,7 +98,7 @@ describe('the knowledge base in SQLite', () => {
     const sums = await Promise.all(Array.from({ length: 300 }, (_, i) => db.get<{ s: number }>(`SELECT n + ${i} AS s FROM numbers`)));
     expect(sums.map((r) => r?.s)).toEqual(Array.from({ length: 300 }, (_, i) => 1 + i));
     await db.close(); // SQLite refuses to close while any statement is left unfinalized.
-    const reopened = await Database.open(file);
+    const reopened = await openDatabase(file);
     expect(await reopened.get('SELECT n FROM numbers')).toEqual({ n: 1 });
     await reopened.close();
   });

@@ -1,7 +1,6 @@
 import { classifySendError, ConnectorHttpError, parseRetryAfter } from '../../bot/proactive';
 import { loadDirectory } from '../../knowledge/curated';
 import { addMonths, localDate } from '../../scheduler/clock';
-import { parseCommand } from '../../scheduler/commands';
 import { ConfigError, loadConfig } from '../../scheduler/config';
 import { retryDelayMs } from '../../scheduler/dispatcher';
 import { currentSlot, seedsFromPlan } from '../../scheduler/milestones';
@@ -93,22 +92,6 @@ describe('naming a department', () => {
   test('a successor of two units, and an unknown name, are not guessed', () => {
     expect(resolver.resolve('省税务局')).toEqual({ ok: false, reason: 'ambiguous', candidates: ['省地税局', '省国税局'] });
     expect(resolver.resolve('火星局')).toEqual({ ok: false, reason: 'unknown', candidates: [] });
-  });
-});
-
-describe('reading commands', () => {
-  test.each([
-    ['绑定 ABCDE-23456', { name: 'bind', code: 'ABCDE-23456', lang: 'zh' }],
-    ['ｂｉｎｄ　abcde-23456', { name: 'bind', code: 'abcde-23456', lang: 'en' }],
-    ['进展４．３ 已报送方案', { name: 'progress', itemId: '4.3', text: '已报送方案', lang: 'zh' }],
-    ['done o.3', { name: 'done', itemId: 'O.3', lang: 'en' }],
-    ['2026年度考核结果', { name: 'assessment', year: 2026, lang: 'zh' }],
-    ['邀请 开发区 济南经济开发区 李四', { name: 'invite', kind: 'zone', target: '济南经济开发区', personName: '李四', lang: 'zh' }],
-    ['milestone add 4.3 2027-03-31 Land report all', { name: 'milestone-add', itemId: '4.3', due: '2027-03-31', title: 'Land report', audience: 'all', lang: 'en' }],
-    ['里程碑 删除 #12', { name: 'milestone-remove', id: 12, lang: 'zh' }],
-    ['4.3的牵头单位是谁', null],
-  ])('%s', (text, expected) => {
-    expect(parseCommand(text)).toEqual(expected);
   });
 });
 

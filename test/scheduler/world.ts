@@ -5,7 +5,9 @@ import path from 'node:path';
 import type { ConversationAccount, ConversationReference } from 'botbuilder';
 import pino from 'pino';
 import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
-import { Database } from '../../knowledge';
+import { addressOfReference } from '../../dialogs/address';
+import { CommandReader } from '../../dialogs/commands';
+import { type Database, openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE, buildKnowledgeBase } from '../../knowledge/store';
 import { type DispatchStep, type Scheduler, createScheduler } from '../../scheduler';
@@ -18,6 +20,7 @@ import { FakeConnector } from './fakeConnector';
 const SOURCE = fs.readFileSync(DEFAULT_SOURCE, 'utf8');
 export const plan = parsePlan(SOURCE);
 const ROOT = path.resolve(__dirname, '../..');
+const commandReader = new CommandReader();
 
 export function tempDir(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'edz-scheduler-'));
@@ -46,7 +49,7 @@ export class World {
     const dir = options.dir ?? tempDir();
     const clock = new FakeClock(options.now);
     const connector = options.connector ?? (await new FakeConnector(() => clock.now()).start());
-    const db = await Database.open(path.join(dir, 'edz.sqlite'));
+    const db = await openDatabase(path.join(dir, 'edz.sqlite'));
     const env = { ...options.env };
     const scheduler = await createScheduler({
       db, plan, clock, env, logger: pino({ level: 'silent' }), random: () => 0.5, onStep: options.onStep,
@@ -67,9 +70,14 @@ export class World {
   }
 
   /** A chat message to the bot's commands; null when it is not a command. */
-  say(conversationId: string, text: string, options: { isAdmin?: boolean; userId?: string; prefix?: string } = {}): Promise<string | null> {
+  async say(conversationId: string, text: string, options: { isAdmin?: boolean; userId?: string; prefix?: string } = {}): Promise<string | null> {
     const userId = options.userId ?? `user-of-${conversationId}`;
-    return this.scheduler.commands.handle({ text, reference: this.reference(conversationId, userId, options.prefix), userId, isAdmin: options.isAdmin ?? false });
+    const address = addressOfReference(this.reference(conversationId, userId, options.prefix))!;
+    // As the main dialog does: every message refreshes the address, a command gets its reply.
+    await this.scheduler.commands.refreshReference(address);
+    const command = commandReader.read(text);
+    if (command?.kind !== 'scheduler') return null;
+    return this.scheduler.commands.run(command.command, { address, userId, isAdmin: options.isAdmin ?? false }, command.lang);
   }
 
   /** An admin's `邀请 …` in chat; the code is the reply's last line. */
@@ -94,7 +102,7 @@ export class World {
 
 /** Builds the knowledge base into a database file, so a child process finds it ready. */
 export async function buildKnowledge(dbPath: string): Promise<void> {
-  const db = await Database.open(dbPath);
+  const db = await openDatabase(dbPath);
   await buildKnowledgeBase(db, SOURCE);
   await db.close();
 }
@@ -108,7 +116,7 @@ export interface ChildResult {
 
 /** `npm run scheduler -- tick --now …` in a child process, as a second process on the same database would. */
 export function tickInChild(dbPath: string, now: string, env: Record<string, string> = {}): Promise<ChildResult> {
-  return runChild('scheduler/cli/scheduler.ts', ['tick', '--now', now], { DB_PATH: dbPath, ...env });
+  return runChild('bot/cli/scheduler.ts', ['tick', '--now', now], { DB_PATH: dbPath, ...env });
 }
 
 /** `npm run admin -- …` in a child process. */

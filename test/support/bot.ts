@@ -2,7 +2,8 @@ import { type Activity, TestAdapter } from 'botbuilder';
 import { turnErrorHandler } from '../../bot/adapter';
 import { createBot } from '../../bot/bot';
 import { SqliteStorage } from '../../bot/storage';
-import { type AnswerEngine, Database, openKnowledge } from '../../knowledge';
+import { openDatabase } from '../../db';
+import { type AnswerEngine, openKnowledge } from '../../knowledge';
 import { type CapturedLogs, captureLogs } from './logs';
 
 export type Reply = Partial<Activity>;
@@ -22,8 +23,8 @@ export interface TestBot {
 
 /** The real bot (activity handler, dialogs, SQLite state, turn error handler) behind botbuilder's TestAdapter. */
 export async function startTestBot(engine: AnswerEngine, stateFile: string): Promise<TestBot> {
-  const db = await Database.open(stateFile);
-  const storage = await SqliteStorage.open(db);
+  const db = await openDatabase(stateFile);
+  const storage = new SqliteStorage(db);
   const logs = captureLogs();
   const { bot, conversationState } = createBot({ engine, storage, logger: logs.logger });
   const adapter = new TestAdapter((context) => bot.run(context));

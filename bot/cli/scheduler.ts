@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
-import { Database } from '../../knowledge';
-import { ensureKnowledgeBase } from '../../knowledge/store';
-import { type Clock, type DispatchStep, clockStartingAt, createScheduler, systemClock } from '..';
-import { ConfigError, loadConfig } from '../config';
+import { openDatabase } from '../../db';
+import { ensureKnowledgeBase } from '../../knowledge';
+import { type Clock, ConfigError, type DispatchStep, clockStartingAt, createScheduler, loadConfig, systemClock } from '../../scheduler';
+import { ProactiveSender, createProactiveAdapter } from '../proactive';
 
 const USAGE = `usage: npm run --silent scheduler -- tick [--now 2027-03-01T09:00:00+08:00]
        npm run scheduler -- run`;
@@ -44,7 +43,7 @@ async function main(argv: string[]): Promise<number> {
   const clock = clockFrom(values.now);
   // Logs go to stderr: stdout's last line is the tick's summary.
   const logger = pino({ name: 'scheduler', level: process.env.LOG_LEVEL || 'info' }, pino.destination(2));
-  const db = await Database.open();
+  const db = await openDatabase();
   const plan = await ensureKnowledgeBase(db);
   const sender = new ProactiveSender(createProactiveAdapter(process.env, config.sendTimeoutMs), process.env.MicrosoftAppId ?? '');
   const scheduler = await createScheduler({ db, plan, sender, clock, logger, env: process.env, onStep: crashHook(process.env) });

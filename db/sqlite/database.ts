@@ -1,22 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
-
-export type SqlValue = string | number | null;
-
-/** One schema step; `version` is ordered within its namespace. */
-export interface Migration {
-  version: number;
-  sql: string;
-}
-
-export const DEFAULT_DB_PATH = path.join('data', 'edz.sqlite');
+import type { Database, Migration, RunResult, SqlValue } from '../database';
 
 /** How many prepared statements are kept; past it, a new statement is prepared and finalized each time. */
 const MAX_CACHED_STATEMENTS = 200;
 
 /**
- * The project's one SQLite file, behind a small promise API.
+ * The project's one SQLite file, behind the Database interface.
  *
  * sqlite3 gives one connection: statements from concurrent async flows would
  * land inside whichever transaction is open. So every write goes through
@@ -26,28 +17,30 @@ const MAX_CACHED_STATEMENTS = 200;
  * finalize on every call, and each step is a trip to the thread pool, which is most of the cost
  * of a bot turn's state read and write.
  */
-export class Database {
+export class SqliteDatabase implements Database {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 
   private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
 
-  static async open(file: string = process.env.DB_PATH || DEFAULT_DB_PATH): Promise<Database> {
+  /** Opens (creating when missing) the file and brings its schema up to date. */
+  static async open(file: string, migrations: Readonly<Record<string, readonly Migration[]>>): Promise<SqliteDatabase> {
     if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
     const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
       const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
     });
-    const database = new Database(raw, file);
+    const database = new SqliteDatabase(raw, file);
     raw.configure('busyTimeout', 5000);
     await database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
     await database.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version))',
     );
+    for (const [namespace, steps] of Object.entries(migrations)) await database.migrate(namespace, steps);
     return database;
   }
 
   /** Applies the namespace's migrations that this file has not seen yet, each in its own transaction. */
-  async migrate(namespace: string, migrations: readonly Migration[]): Promise<void> {
+  private async migrate(namespace: string, migrations: readonly Migration[]): Promise<void> {
     const done = new Set(
       (await this.all<{ version: number }>('SELECT version FROM schema_migrations WHERE namespace = ?', [namespace])).map(
         (r) => r.version,
@@ -70,7 +63,7 @@ export class Database {
     return new Promise((resolve, reject) => this.db.exec(sql, (err) => (err ? reject(err) : resolve())));
   }
 
-  run(sql: string, params: readonly SqlValue[] = []): Promise<{ changes: number; lastID: number }> {
+  run(sql: string, params: readonly SqlValue[] = []): Promise<RunResult> {
     return this.withStatement(
       sql,
       (statement) =>

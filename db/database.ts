@@ -1,0 +1,34 @@
+/**
+ * What every capability's storage is written against: one database, statements with `?`
+ * parameters, transactions run one at a time. SQLite (db/sqlite/) implements it; another
+ * database server is another implementation of this interface.
+ */
+
+export type SqlValue = string | number | null;
+
+export interface RunResult {
+  /** Rows the statement changed. */
+  changes: number;
+  /** The rowid of the last row inserted. */
+  lastID: number;
+}
+
+/** One schema step; `version` is ordered within its namespace. */
+export interface Migration {
+  version: number;
+  sql: string;
+}
+
+export interface Database {
+  /** Where the data is, for messages and the health check (a file name for SQLite). */
+  readonly file: string;
+  exec(sql: string): Promise<void>;
+  run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
+  get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
+  all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
+  /** Runs `work` in a transaction, one at a time; any error rolls everything back. */
+  transaction<T>(work: () => Promise<T>): Promise<T>;
+  /** Runs `work` when no transaction is open, without one: for a single write statement. */
+  serialized<T>(work: () => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,149 @@
+import type { Migration } from '../database';
+
+/**
+ * The SQLite schema, one list of versioned steps per namespace, applied in order when the
+ * database is opened. A step once released is never edited: a change is a new version.
+ */
+export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> = {
+  /** The knowledge base built from the plan (knowledge/). */
+  kb: [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE kb_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE kb_actions (no INTEGER PRIMARY KEY, title TEXT NOT NULL);
+        CREATE TABLE kb_items (
+          id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, section TEXT NOT NULL, action_no INTEGER,
+          action_title TEXT NOT NULL, no INTEGER NOT NULL, title TEXT NOT NULL, text TEXT NOT NULL, line INTEGER NOT NULL);
+        CREATE TABLE kb_item_units (
+          item_id TEXT NOT NULL REFERENCES kb_items(id) ON DELETE CASCADE, position INTEGER NOT NULL, unit TEXT NOT NULL,
+          PRIMARY KEY (item_id, position), UNIQUE (item_id, unit));
+        CREATE TABLE kb_deadlines (
+          id INTEGER PRIMARY KEY, item_id TEXT REFERENCES kb_items(id) ON DELETE CASCADE, year INTEGER NOT NULL,
+          due TEXT NOT NULL, sentence TEXT NOT NULL);
+        CREATE TABLE kb_recurring (
+          id INTEGER PRIMARY KEY, item_id TEXT REFERENCES kb_items(id) ON DELETE CASCADE, keyword TEXT NOT NULL,
+          sentence TEXT NOT NULL);
+      `,
+    },
+  ],
+  /** Bot Framework conversation and user state (bot/storage.ts). */
+  bot: [
+    {
+      version: 1,
+      // updated_at is kept so that old conversations can be pruned later without a schema change.
+      sql: `CREATE TABLE bot_state (
+        key TEXT PRIMARY KEY,
+        etag TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_at TEXT NOT NULL)`,
+    },
+  ],
+  /** The scheduler's tables. Times are epoch milliseconds; dates are 'YYYY-MM-DD'. */
+  scheduler: [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE sch_contacts (
+          id INTEGER PRIMARY KEY,
+          conversation_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('unit', 'zone', 'admin')),
+          target TEXT NOT NULL,                     -- the plan's unit name, the zone's name, '' for admins
+          name TEXT,
+          lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+          reference TEXT NOT NULL,                  -- the conversation reference, JSON, refreshed on each message
+          bound_by TEXT NOT NULL,                   -- the user id that typed the code
+          status TEXT NOT NULL CHECK (status IN ('active', 'inactive', 'unbound')),
+          status_reason TEXT,
+          bound_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL);
+        -- One live binding per conversation and target: two people of one unit in a group chat get one reminder.
+        CREATE UNIQUE INDEX sch_contacts_binding ON sch_contacts (conversation_id, kind, target) WHERE status <> 'unbound';
+        CREATE INDEX sch_contacts_target ON sch_contacts (kind, target, status);
+  
+        CREATE TABLE sch_invites (
+          id INTEGER PRIMARY KEY,
+          code_hash TEXT NOT NULL UNIQUE,
+          kind TEXT NOT NULL CHECK (kind IN ('unit', 'zone', 'admin')),
+          target TEXT NOT NULL,
+          name TEXT,
+          created_at INTEGER NOT NULL,
+          expires_at INTEGER NOT NULL,
+          used_at INTEGER,
+          used_by_contact INTEGER REFERENCES sch_contacts(id));
+  
+        CREATE TABLE sch_bind_failures (
+          id INTEGER PRIMARY KEY, user_id TEXT NOT NULL, conversation_id TEXT NOT NULL, at INTEGER NOT NULL);
+        CREATE INDEX sch_bind_failures_at ON sch_bind_failures (at);
+  
+        CREATE TABLE sch_milestones (
+          id INTEGER PRIMARY KEY,
+          item_id TEXT NOT NULL,
+          title TEXT NOT NULL,
+          due TEXT NOT NULL,
+          audience TEXT NOT NULL CHECK (audience IN ('lead', 'all')),
+          repeat_months INTEGER,                    -- recurring duties move on by this much once done
+          seed_key TEXT UNIQUE,                     -- set when seeded from the knowledge base
+          note TEXT,
+          status TEXT NOT NULL CHECK (status IN ('open', 'done', 'removed')),
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL);
+  
+        CREATE TABLE sch_completions (
+          milestone_id INTEGER NOT NULL REFERENCES sch_milestones(id),
+          due TEXT NOT NULL,
+          unit TEXT NOT NULL,
+          contact_id INTEGER NOT NULL REFERENCES sch_contacts(id),
+          at INTEGER NOT NULL,
+          PRIMARY KEY (milestone_id, due, unit));
+  
+        CREATE TABLE sch_reports (
+          id INTEGER PRIMARY KEY,
+          item_id TEXT NOT NULL,
+          unit TEXT NOT NULL,
+          contact_id INTEGER NOT NULL REFERENCES sch_contacts(id),
+          kind TEXT NOT NULL CHECK (kind IN ('progress', 'done')),
+          text TEXT NOT NULL,
+          milestone_id INTEGER REFERENCES sch_milestones(id),
+          at INTEGER NOT NULL);
+  
+        CREATE TABLE sch_assessments (
+          year INTEGER NOT NULL,
+          zone TEXT NOT NULL,
+          level TEXT NOT NULL CHECK (level IN ('国家级', '省级')),
+          score REAL NOT NULL,
+          rank INTEGER,                             -- among the year's 省级 zones; NULL for 国家级
+          ranked INTEGER NOT NULL,                  -- how many 省级 zones the year ranks
+          warned INTEGER NOT NULL,
+          exit_candidate INTEGER NOT NULL,
+          line INTEGER NOT NULL,
+          imported_at INTEGER NOT NULL,
+          PRIMARY KEY (year, zone));
+  
+        CREATE TABLE sch_outbox (
+          id INTEGER PRIMARY KEY,
+          idempotency_key TEXT NOT NULL UNIQUE,
+          contact_id INTEGER NOT NULL REFERENCES sch_contacts(id),
+          conversation_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('reminder', 'assessment', 'notice')),
+          milestone_id INTEGER REFERENCES sch_milestones(id),
+          milestone_due TEXT,
+          due_date TEXT NOT NULL,                   -- the day it should reach the contact; later is "late"
+          text TEXT NOT NULL,
+          status TEXT NOT NULL CHECK (status IN ('pending', 'sending', 'sent', 'dead', 'cancelled')),
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at INTEGER NOT NULL,
+          lease_owner TEXT,
+          lease_until INTEGER,
+          last_error TEXT,
+          created_at INTEGER NOT NULL,
+          sent_at INTEGER);
+        CREATE INDEX sch_outbox_ready ON sch_outbox (status, next_attempt_at);
+        CREATE INDEX sch_outbox_milestone ON sch_outbox (milestone_id, contact_id, status);
+        CREATE INDEX sch_outbox_contact ON sch_outbox (contact_id, status);
+  
+        CREATE TABLE sch_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `,
+    },
+  ],
+};
