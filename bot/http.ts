@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { AnswerEngine } from '../knowledge';
 import type { EdzAdapter } from './adapter';
 import type { EdzBot } from './bot';
-import type { SqliteStorage } from './storage';
+import type { DatabaseStorage } from './storage';
 import { isLoopbackAddress, setCallerTrust } from './trust';
 
 /**
@@ -63,7 +63,7 @@ function activityProblem(body: unknown): string | undefined {
 const PROBE_QUESTION = '谁牵头土地任务？';
 
 /** GET /healthz: 200 when the knowledge base answers and the state table in the database responds, else 503. */
-export function healthHandler(engine: AnswerEngine, storage: SqliteStorage, dbFile: string, logger: Logger): Handler {
+export function healthHandler(engine: AnswerEngine, storage: DatabaseStorage, dbFile: string, logger: Logger): Handler {
   return async (_req, res) => {
     const probe = engine.answer(PROBE_QUESTION);
     const knowledgeBase = { ok: probe.status === 'answered', probe: PROBE_QUESTION, answeredWith: probe.taskIds };

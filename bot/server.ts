@@ -11,7 +11,7 @@ import { createBot } from './bot';
 import { healthHandler, messagesHandler } from './http';
 import { createLogger } from './logger';
 import type { Settings } from './settings';
-import { SqliteStorage } from './storage';
+import { DatabaseStorage } from './storage';
 import { registerWebChat } from './web';
 
 export interface RunningServer {
@@ -28,7 +28,7 @@ const SHUTDOWN_GRACE_MS = 10_000;
 export async function startServer(settings: Settings, { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {}): Promise<RunningServer> {
   const { db, engine } = await openKnowledge({ dbPath: settings.dbPath });
   try {
-    const storage = new SqliteStorage(db);
+    const storage = new DatabaseStorage(db);
     // Reminders go out through an adapter of their own: it tries each send once and lets the
     // outbox retry, where the turns' adapter would retry inside the SDK.
     const scheduler = await createScheduler({

@@ -11,12 +11,12 @@ export class ETagConflictError extends Error {
 }
 
 /**
- * Bot Framework's Storage in the project's SQLite file, so that conversation and user state
+ * Bot Framework's Storage in the project's database, so that conversation and user state
  * survive a restart. Items are stored as JSON with an eTag for optimistic concurrency, with the
  * semantics of the SDK's MemoryStorage: a write whose eTag is neither missing nor '*' must carry
  * the stored item's eTag, and every stored item gets a new eTag.
  */
-export class SqliteStorage implements Storage {
+export class DatabaseStorage implements Storage {
   constructor(private readonly db: Database) {}
 
   async read(keys: string[]): Promise<StoreItems> {

@@ -1,16 +1,16 @@
 /**
  * What every capability's storage is written against: one database, statements with `?`
  * parameters, transactions run one at a time. SQLite (db/sqlite/) implements it; another
- * database server is another implementation of this interface.
+ * database server is another implementation of this interface, with migrations in its own
+ * dialect. The stores' statements keep to SQL both understand (ON CONFLICT, RETURNING,
+ * IS DISTINCT FROM, window functions), so their rules are written once.
  */
 
 export type SqlValue = string | number | null;
 
 export interface RunResult {
-  /** Rows the statement changed. */
+  /** Rows the statement changed. A new row's id comes back with `INSERT … RETURNING id` through get(). */
   changes: number;
-  /** The rowid of the last row inserted. */
-  lastID: number;
 }
 
 /** One schema step; `version` is ordered within its namespace. */

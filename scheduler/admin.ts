@@ -1,8 +1,9 @@
 import { localDateTime } from './clock';
-import type { ContactBook, ContactKind } from './contacts';
+import type { ContactBook } from './contacts';
 import { type Lang, replies } from './messages';
-import type { Milestone, Milestones } from './milestones';
+import type { Milestones } from './milestones';
 import { type UnitResolver, normalizeName } from './units';
+import type { ContactKind, Milestone } from './records';
 
 export type InviteOutcome =
   | { ok: true; code: string; expires: string; label: string }

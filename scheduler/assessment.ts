@@ -2,36 +2,18 @@ import crypto from 'node:crypto';
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Database } from '../db';
 import { type Clock, localDate } from './clock';
-import type { Contact, ContactBook } from './contacts';
+import { type AssessmentResult, type AssessmentRow, LEVELS, type Level } from './records';
+import type { ContactBook } from './contacts';
 import { assessmentSummaryText, assessmentZoneText } from './messages';
-import type { NewMessage, Outbox } from './outbox';
+import type { Outbox } from './outbox';
 import { SUPERVISING_UNIT, normalizeName } from './units';
+import type { Contact, NewMessage } from './records';
 
 /**
  * The yearly assessment of the zones (item 5.5): imported from CSV, ranked among the year's 省级
  * zones, with the plan's consequences — the bottom three are warned (通报警示), a zone in the
  * bottom two this year and the year before is a candidate for merger or exit (兼并整合或退出).
  */
-
-export const LEVELS = ['国家级', '省级'] as const;
-export type Level = (typeof LEVELS)[number];
-
-export interface AssessmentRow {
-  year: number;
-  zone: string;
-  level: Level;
-  score: number;
-  line: number;
-}
-
-export interface AssessmentResult extends AssessmentRow {
-  /** Among the year's 省级 zones, 1 = best; tied scores share a rank. Null for 国家级 zones. */
-  rank: number | null;
-  /** How many 省级 zones the year ranks. */
-  ranked: number;
-  warned: boolean;
-  exitCandidate: boolean;
-}
 
 export class AssessmentCsvError extends Error {
   constructor(readonly problems: string[]) {

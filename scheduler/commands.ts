@@ -1,11 +1,12 @@
 import type { AdminActions } from './admin';
 import type { Assessments } from './assessment';
 import { localDateTime } from './clock';
-import type { Contact, ContactBook, ContactKind } from './contacts';
+import type { ContactBook } from './contacts';
 import { type Lang, assessmentTable, assessmentZoneText, milestoneList, replies, reportList } from './messages';
-import { type Audience, MilestoneError, type Milestones } from './milestones';
+import { MilestoneError, type Milestones } from './milestones';
 import type { ConversationAddress } from './sender';
 import { SUPERVISING_UNIT, normalizeName, responsibleUnits } from './units';
+import type { Audience, Contact, ContactKind } from './records';
 
 /**
  * What the reminders' chat commands do. The dialogs recognise a command in what someone typed

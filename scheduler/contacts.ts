@@ -2,27 +2,15 @@ import crypto from 'node:crypto';
 import type { Database } from '../db';
 import type { Clock } from './clock';
 import type { SchedulerConfig } from './config';
-import type { Lang } from './messages';
+import type { Lang } from '../knowledge';
 import type { Outbox } from './outbox';
+import type { Contact, ContactKind } from './records';
 import type { ConversationAddress } from './sender';
 
 /**
  * Contacts: a conversation bound, with a one-time code an admin issued, to a unit of the plan,
  * a development zone, or the admins. Only the code's hash is stored.
  */
-
-export type ContactKind = 'unit' | 'zone' | 'admin';
-
-export interface Contact {
-  id: number;
-  conversationId: string;
-  kind: ContactKind;
-  target: string;
-  name: string | null;
-  lang: Lang;
-  status: 'active' | 'inactive' | 'unbound';
-  statusReason: string | null;
-}
 
 interface ContactRow {
   id: number;
@@ -107,13 +95,13 @@ export class ContactBook {
       const existing = await this.liveBinding(conversationId, invite.kind, invite.target);
       // The code stays unused, so whoever it was meant for can still use it elsewhere.
       if (existing) return { kind: 'already', contact: existing };
-      const { lastID } = await this.db.run(
+      const contact = await this.db.get<{ id: number }>(
         `INSERT INTO sch_contacts (conversation_id, kind, target, name, lang, reference, bound_by, status, bound_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'active', ?, ?) RETURNING id`,
         [conversationId, invite.kind, invite.target, invite.name, input.lang, reference, input.userId, now, now],
       );
-      await this.db.run('UPDATE sch_invites SET used_at = ?, used_by_contact = ? WHERE id = ?', [now, lastID, invite.id]);
-      return { kind: 'bound', contact: (await this.byId(lastID))! };
+      await this.db.run('UPDATE sch_invites SET used_at = ?, used_by_contact = ? WHERE id = ?', [now, contact!.id, invite.id]);
+      return { kind: 'bound', contact: (await this.byId(contact!.id))! };
     });
   }
 

@@ -3,11 +3,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../db';
 import { type Clock, localDate } from './clock';
 import type { SchedulerConfig } from './config';
-import type { Contact, ContactBook } from './contacts';
+import type { ContactBook } from './contacts';
 import { deadNotice, goneNotice, lateNote } from './messages';
-import type { ClaimedMessage, Outbox } from './outbox';
+import type { Outbox } from './outbox';
 import { Pacer } from './pacing';
 import type { MessageSender, SendOutcome } from './sender';
+import type { ClaimedMessage, Contact } from './records';
 
 const LEASE_MARGIN_MS = 5_000;
 

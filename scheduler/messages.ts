@@ -1,9 +1,7 @@
 import type { Item, Lang } from '../knowledge';
-import type { AssessmentResult } from './assessment';
 import type { IsoDate } from './clock';
-import type { Contact } from './contacts';
-import type { Completion, Milestone, Report } from './milestones';
 import type { UnitLookup } from './units';
+import type { AssessmentResult, Completion, Contact, Milestone, Report } from './records';
 
 /** Everything the scheduler says, in Chinese and English. The plan's names stay in Chinese in both. */
 

@@ -1,28 +1,14 @@
 import type { Item, Plan } from '../knowledge';
 import type { Database } from '../db';
 import { type Clock, type IsoDate, addDays, addMonths, daysBetween, isIsoDate, localDate } from './clock';
-import type { Contact } from './contacts';
 import type { Outbox } from './outbox';
 import { responsibleUnits } from './units';
+import type { Audience, Completion, Contact, Milestone, Report } from './records';
 
 /**
  * Milestones: what is due, for which item of the plan, when, and for whom (the lead unit only,
  * or all its responsible units). Seeded from the knowledge base, then kept by the admins.
  */
-
-export type Audience = 'lead' | 'all';
-
-export interface Milestone {
-  id: number;
-  itemId: string;
-  title: string;
-  due: IsoDate;
-  audience: Audience;
-  repeatMonths: number | null;
-  seedKey: string | null;
-  note: string | null;
-  status: 'open' | 'done' | 'removed';
-}
 
 interface MilestoneRow {
   id: number;
@@ -129,25 +115,6 @@ export interface MilestoneInput {
   audience?: Audience;
 }
 
-export interface Report {
-  id: number;
-  itemId: string;
-  unit: string;
-  contactName: string | null;
-  kind: 'progress' | 'done';
-  text: string;
-  milestoneId: number | null;
-  at: number;
-}
-
-export interface Completion {
-  unit: string;
-  /** The milestone this report closed for the unit; null when none of the item's open milestones is addressed to it. */
-  milestone: Milestone | null;
-  /** For a recurring duty closed by all its units: the next due date. */
-  nextDue: IsoDate | null;
-}
-
 export class Milestones {
   private readonly items: Map<string, Item>;
 
@@ -173,8 +140,8 @@ export class Milestones {
       let added = 0;
       for (const s of seeds) {
         const { changes } = await this.db.run(
-          `INSERT OR IGNORE INTO sch_milestones (item_id, title, due, audience, repeat_months, seed_key, note, status, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+          `INSERT INTO sch_milestones (item_id, title, due, audience, repeat_months, seed_key, note, status, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) ON CONFLICT DO NOTHING`,
           [s.itemId, s.title, s.due, s.audience, s.repeatMonths, s.seedKey, s.note, now, now],
         );
         added += changes;
@@ -228,13 +195,13 @@ export class Milestones {
   async add(input: MilestoneInput): Promise<Milestone> {
     const m = this.checked(input) as MilestoneInput;
     const now = this.clock.now();
-    const { lastID } = await this.db.transaction(() =>
-      this.db.run(
-        `INSERT INTO sch_milestones (item_id, title, due, audience, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?)`,
+    const added = await this.db.transaction(() =>
+      this.db.get<{ id: number }>(
+        `INSERT INTO sch_milestones (item_id, title, due, audience, status, created_at, updated_at) VALUES (?, ?, ?, ?, 'open', ?, ?) RETURNING id`,
         [m.itemId, m.title, m.due, m.audience ?? 'lead', now, now],
       ),
     );
-    return (await this.get(lastID))!;
+    return (await this.get(added!.id))!;
   }
 
   /** Changes what an admin gives; reminders already waiting for another date or another audience are cancelled. */

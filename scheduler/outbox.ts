@@ -1,56 +1,51 @@
 import type { Database } from '../db';
 import type { Clock, IsoDate } from './clock';
-import type { ContactKind } from './contacts';
-import type { Lang } from './messages';
+import type { ClaimedMessage, NewMessage, OutboxStatus } from './records';
 
 /**
  * Every proactive message is first a row here, written in the same transaction as what made
  * it due; the dispatcher claims rows with a lease, sends them and marks them. The idempotency
  * key makes enqueueing the same message twice a no-op.
+ *
+ * The outbox is an interface because claiming is where databases differ: SQLite has one writer at
+ * a time, a database server needs its own row locks (FOR UPDATE SKIP LOCKED) for the same promise.
  */
-
-export type MessageKind = 'reminder' | 'assessment' | 'notice';
-
-export interface NewMessage {
-  key: string;
-  contactId: number;
-  conversationId: string;
-  kind: MessageKind;
-  milestoneId?: number;
-  milestoneDue?: IsoDate;
-  /** The day it should reach the contact; sent on a later day, it says it is late. */
-  dueDate: IsoDate;
-  text: string;
-}
-
-export interface ClaimedMessage {
-  id: number;
-  kind: MessageKind;
-  contactId: number;
-  conversationId: string;
-  contactKind: ContactKind;
-  contactTarget: string;
-  contactName: string | null;
-  lang: Lang;
-  reference: string;
-  dueDate: IsoDate;
-  text: string;
-  attempts: number;
-  /** Until when this dispatcher holds the row: nobody else can claim it before. */
-  leaseUntil: number;
+export interface Outbox {
+  /** Call inside a transaction. Returns how many of the messages are new; a key enqueued before is skipped. */
+  enqueue(messages: readonly NewMessage[]): Promise<number>;
+  /** Call inside a transaction: the milestone's reminders still waiting whose key does not start with `currentPrefix` are replaced by newer ones. */
+  supersedeReminders(milestoneId: number, currentPrefix: string): Promise<void>;
+  /** Call inside a transaction. */
+  cancelForContacts(contactIds: readonly number[], reason: string): Promise<void>;
+  /**
+   * Call inside a transaction: cancels the milestone's waiting reminders that no longer apply —
+   * those for another due date, or (when `keepContactIds` is given) for contacts not in it.
+   */
+  cancelStaleReminders(milestoneId: number, keepDue: IsoDate | null, keepContactIds: readonly number[] | null, reason: string): Promise<void>;
+  /**
+   * Claims up to `limit` rows that are due (or whose lease ran out) for `leaseMs`, at most one per
+   * conversation and none of a conversation another dispatcher is sending to, so pacing and order per
+   * conversation hold; no row is held by two owners at once.
+   */
+  claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
+  /** Marks a sent row; false when this owner no longer held it. */
+  markSent(id: number, owner: string): Promise<boolean>;
+  /** Gives a held row back, to be tried again at `at`. */
+  retryAt(id: number, owner: string, at: number, error: string): Promise<void>;
+  /** Call inside a transaction, with whatever tells the admins; false when this owner no longer held it. */
+  markDead(id: number, owner: string, error: string): Promise<boolean>;
+  countsByStatus(): Promise<Record<OutboxStatus, number>>;
 }
 
 const ENQUEUE_CHUNK = 50;
 
-export type OutboxStatus = 'pending' | 'sending' | 'sent' | 'dead' | 'cancelled';
-
-export class Outbox {
+/** The outbox in SQLite, whose claims are safe because SQLite runs one write transaction at a time. */
+export class SqliteOutbox implements Outbox {
   constructor(
     private readonly db: Database,
     private readonly clock: Clock,
   ) {}
 
-  /** Call inside a transaction. Returns how many of the messages are new; a key enqueued before is skipped. */
   async enqueue(messages: readonly NewMessage[]): Promise<number> {
     const now = this.clock.now();
     let added = 0;
@@ -58,9 +53,10 @@ export class Outbox {
     for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
       const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
       const { changes } = await this.db.run(
-        `INSERT OR IGNORE INTO sch_outbox
+        `INSERT INTO sch_outbox
            (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, status, next_attempt_at, created_at)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}`,
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}
+         ON CONFLICT (idempotency_key) DO NOTHING`,
         chunk.flatMap((m) => [m.key, m.contactId, m.conversationId, m.kind, m.milestoneId ?? null, m.milestoneDue ?? null, m.dueDate, m.text, now, now]),
       );
       added += changes;
@@ -68,7 +64,6 @@ export class Outbox {
     return added;
   }
 
-  /** Call inside a transaction: the milestone's reminders still waiting whose key does not start with `currentPrefix` are replaced by newer ones. */
   async supersedeReminders(milestoneId: number, currentPrefix: string): Promise<void> {
     await this.db.run(
       `UPDATE sch_outbox SET status = 'cancelled', last_error = 'superseded by a newer reminder'
@@ -77,7 +72,6 @@ export class Outbox {
     );
   }
 
-  /** Call inside a transaction. */
   async cancelForContacts(contactIds: readonly number[], reason: string): Promise<void> {
     if (!contactIds.length) return;
     await this.db.run(
@@ -86,23 +80,15 @@ export class Outbox {
     );
   }
 
-  /**
-   * Call inside a transaction: cancels the milestone's waiting reminders that no longer apply —
-   * those for another due date, or (when `keepContactIds` is given) for contacts not in it.
-   */
   async cancelStaleReminders(milestoneId: number, keepDue: IsoDate | null, keepContactIds: readonly number[] | null, reason: string): Promise<void> {
     const keepContacts = !keepContactIds ? '' : keepContactIds.length ? ` OR contact_id NOT IN (${keepContactIds.map(() => '?').join(', ')})` : ' OR 1';
     await this.db.run(
       `UPDATE sch_outbox SET status = 'cancelled', last_error = ?
-       WHERE milestone_id = ? AND status = 'pending' AND (milestone_due IS NOT ?${keepContacts})`,
+       WHERE milestone_id = ? AND status = 'pending' AND (milestone_due IS DISTINCT FROM ?${keepContacts})`,
       [reason, milestoneId, keepDue, ...(keepContactIds ?? [])],
     );
   }
 
-  /**
-   * Claims up to `limit` rows that are due (or whose lease ran out), at most one per conversation and
-   * none of a conversation another dispatcher is sending to, so pacing and order per conversation hold.
-   */
   async claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]> {
     return this.db.transaction(async () => {
       const now = this.clock.now();
@@ -134,9 +120,9 @@ export class Outbox {
   }
 
   /**
-   * Marks a sent row; false when this dispatcher no longer held it. Marks that arrive while one is being
-   * written are committed together in the next transaction (group commit): no mark waits longer than
-   * it would in line, and a large dispatch does not pay one transaction per message.
+   * Marks that arrive while one is being written are committed together in the next transaction
+   * (group commit): no mark waits longer than it would in line, and a large dispatch does not pay
+   * one transaction per message.
    */
   markSent(id: number, owner: string): Promise<boolean> {
     return new Promise((resolve, reject) => {
@@ -184,7 +170,6 @@ export class Outbox {
     );
   }
 
-  /** Call inside a transaction, with whatever tells the admins. */
   async markDead(id: number, owner: string, error: string): Promise<boolean> {
     const { changes } = await this.db.run(
       `UPDATE sch_outbox SET status = 'dead', lease_owner = NULL, lease_until = NULL, last_error = ?

@@ -9,7 +9,7 @@ import { ChatCommands } from './commands';
 import { type SchedulerConfig, loadConfig } from './config';
 import { ContactBook } from './contacts';
 import { Milestones } from './milestones';
-import { Outbox } from './outbox';
+import { type Outbox, SqliteOutbox } from './outbox';
 import { Scanner } from './scan';
 import { UnitResolver } from './units';
 
@@ -43,7 +43,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const config = loadConfig(options.env ?? process.env);
   const plan = options.plan ?? (await loadPlan(db));
   if (!plan) throw new Error(`no knowledge base in ${db.file}: run \`npm run kb -- build\` first`);
-  const outbox = new Outbox(db, clock);
+  const outbox = new SqliteOutbox(db, clock);
   const contacts = new ContactBook(db, clock, outbox, config);
   const milestones = new Milestones(db, clock, outbox, plan, config.timeZone);
   await milestones.seed(plan);

@@ -70,7 +70,7 @@ export class SqliteDatabase implements Database {
         new Promise((resolve, reject) =>
           statement.run(params, function (this: sqlite3.RunResult, err: Error | null) {
             if (err) reject(err);
-            else resolve({ changes: this.changes, lastID: this.lastID });
+            else resolve({ changes: this.changes });
           }),
         ),
     );

@@ -5,10 +5,10 @@ import { ensureKnowledgeBase } from '../../knowledge';
 import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
 import { localDateTime } from '../clock';
 import { ConfigError } from '../config';
-import type { ContactKind } from '../contacts';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
-import { type Audience, type MilestoneInput, MilestoneError } from '../milestones';
+import { type MilestoneInput, MilestoneError } from '../milestones';
 import { type Services, openServices } from '../services';
+import type { Audience, ContactKind } from '../records';
 
 const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZONE | --admin) [--name NAME]
        npm run admin -- milestone add --task 4.3 --due 2027-03-31 --title "…" [--audience lead|all]

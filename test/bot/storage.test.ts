@@ -1,24 +1,24 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ETagConflictError, SqliteStorage } from '../../bot/storage';
+import { ETagConflictError, DatabaseStorage } from '../../bot/storage';
 import { type Database, openDatabase } from '../../db';
 
 let dir: string;
 let db: Database;
-let storage: SqliteStorage;
+let storage: DatabaseStorage;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-storage-'));
   db = await openDatabase(path.join(dir, 'state.sqlite'));
-  storage = new SqliteStorage(db);
+  storage = new DatabaseStorage(db);
 });
 afterEach(async () => {
   await db.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
 
-describe('SqliteStorage', () => {
+describe('DatabaseStorage', () => {
   test('reading unknown keys returns nothing for them, and no keys at all is fine', async () => {
     await storage.write({ known: { n: 1 } });
     expect(await storage.read(['unknown', 'other'])).toEqual({});
@@ -72,7 +72,7 @@ describe('SqliteStorage', () => {
     await storage.write({ 'test/conversations/c1': { answerContext: { itemId: '4.3' } } });
     await db.close();
     db = await openDatabase(path.join(dir, 'state.sqlite'));
-    storage = new SqliteStorage(db);
+    storage = new DatabaseStorage(db);
     expect((await storage.read(['test/conversations/c1']))['test/conversations/c1'].answerContext).toEqual({ itemId: '4.3' });
   });
 });

@@ -1,7 +1,7 @@
 import { type Activity, TestAdapter } from 'botbuilder';
 import { turnErrorHandler } from '../../bot/adapter';
 import { createBot } from '../../bot/bot';
-import { SqliteStorage } from '../../bot/storage';
+import { DatabaseStorage } from '../../bot/storage';
 import { openDatabase } from '../../db';
 import { type AnswerEngine, openKnowledge } from '../../knowledge';
 import { type CapturedLogs, captureLogs } from './logs';
@@ -24,7 +24,7 @@ export interface TestBot {
 /** The real bot (activity handler, dialogs, SQLite state, turn error handler) behind botbuilder's TestAdapter. */
 export async function startTestBot(engine: AnswerEngine, stateFile: string): Promise<TestBot> {
   const db = await openDatabase(stateFile);
-  const storage = new SqliteStorage(db);
+  const storage = new DatabaseStorage(db);
   const logs = captureLogs();
   const { bot, conversationState } = createBot({ engine, storage, logger: logs.logger });
   const adapter = new TestAdapter((context) => bot.run(context));
