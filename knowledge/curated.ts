@@ -2,10 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { Plan } from './plan/types';
+import { foldForMatch } from './understand/normalize';
 
 /**
- * The curated data files under knowledge/data: read, checked against their schema and
- * against the parsed plan. A file that does not fit fails loudly, naming what is wrong.
+ * The curated data files under knowledge/data, every one with its schema here: read, checked
+ * against the schema and against the parsed plan. A file that does not fit fails loudly,
+ * naming what is wrong.
  */
 
 export const DATA_DIR = path.join(__dirname, 'data');
@@ -17,7 +19,7 @@ export class CuratedDataError extends Error {
   }
 }
 
-export function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
+function readJson<S extends z.ZodType>(file: string, schema: S): z.infer<S> {
   let raw: unknown;
   try {
     raw = JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -105,4 +107,76 @@ export function checkOverlayCoversPlan(overlay: EnglishOverlay, plan: Plan, file
   compare('action', plan.actions.map((a) => String(a.no)), Object.keys(overlay.actions));
   compare('item', plan.items.map((i) => i.id), Object.keys(overlay.items));
   if (problems.length) throw new CuratedDataError(file, problems);
+}
+
+export const INTENTS = [
+  'lead', 'co_units', 'unit_leads', 'unit_involved', 'content', 'original', 'deadline', 'procedure',
+  'document', 'assessment', 'help', 'greeting', 'thanks', 'out_of_scope',
+] as const;
+export type Intent = (typeof INTENTS)[number];
+
+const examples = z.object({ zh: z.array(text).min(10), en: z.array(text).min(10) });
+const intentsSchema = z.object({
+  intents: z.object(Object.fromEntries(INTENTS.map((i) => [i, examples])) as Record<Intent, typeof examples>).strict(),
+});
+
+export type IntentExamples = z.infer<typeof intentsSchema>['intents'];
+
+/** intents.json: example questions by intent and language, every intent present. */
+export function loadIntentExamples(file = path.join(DATA_DIR, 'intents.json')): IntentExamples {
+  return readJson(file, intentsSchema).intents;
+}
+
+const glossarySchema = z.object({
+  terms: z.array(z.object({ zh: z.array(text).min(1), en: z.array(text).default([]) })),
+});
+
+export interface GlossaryTerm {
+  /** The plan's own term. */
+  planTerm: string;
+  zh: string[];
+  en: string[];
+}
+
+/** glossary.json, folded for matching; the first Chinese term of each entry must occur in `planText` (folded). */
+export function loadGlossary(file: string, planText: string): GlossaryTerm[] {
+  const { terms } = readJson(file, glossarySchema);
+  const missing = terms.filter((t) => !planText.includes(foldForMatch(t.zh[0])));
+  if (missing.length) {
+    throw new CuratedDataError(file, [`the first Chinese term of an entry must be the plan's own word; not in the plan: ${missing.map((t) => t.zh[0]).join(', ')}`]);
+  }
+  return terms.map((t) => ({ planTerm: foldForMatch(t.zh[0]), zh: t.zh.map(foldForMatch), en: t.en.map(foldForMatch) }));
+}
+
+const stopwordSchema = z.object({
+  zh: z.array(z.string()),
+  en: z.array(z.string()),
+  /** English words kept whole, because their stem is a stopword of another meaning (planning → plan, the document). */
+  unstemmed: z.array(z.string()).default([]),
+});
+
+export type Stopwords = z.infer<typeof stopwordSchema>;
+
+export function loadStopwords(file = path.join(DATA_DIR, 'stopwords.json')): Stopwords {
+  return readJson(file, stopwordSchema);
+}
+
+const commonWordsSchema = z.object({ source: z.string().min(1), words: z.array(z.string().regex(/^[\u3400-\u9fff]{2,}$/)) });
+
+/** common-words.json: words common in general Chinese, Han characters only. */
+export function loadCommonWords(file = path.join(DATA_DIR, 'common-words.json')): string[] {
+  return readJson(file, commonWordsSchema).words;
+}
+
+const scopeSchema = z.object({
+  home: z.array(z.string().min(1)),
+  elsewhere: z.array(z.string().min(1)),
+  /** Words that ask for people or contact details (厅长, 电话, website), which the plan does not give. */
+  contacts: z.array(z.string().min(1)),
+});
+
+export type Scope = z.infer<typeof scopeSchema>;
+
+export function loadScope(file = path.join(DATA_DIR, 'scope.json')): Scope {
+  return readJson(file, scopeSchema);
 }

@@ -1,10 +1,9 @@
 import path from 'node:path';
-import { z } from 'zod';
 import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
-import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadOverlay, readJson } from './curated';
+import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope } from './curated';
 import type { Plan } from './plan/types';
-import { type Intent, IntentClassifier, type IntentScore, type Mask, readIntentExamples } from './understand/intents';
+import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
 import { ReferenceFinder, type References } from './understand/references';
@@ -64,13 +63,6 @@ const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadli
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
 
-const scopeSchema = z.object({
-  home: z.array(z.string().min(1)),
-  elsewhere: z.array(z.string().min(1)),
-  /** Words that ask for people or contact details (厅长, 电话, website), which the plan does not give. */
-  contacts: z.array(z.string().min(1)),
-});
-
 export interface EngineData {
   plan: Plan;
   directory?: DirectoryUnit[];
@@ -97,7 +89,7 @@ export class AnswerEngine {
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
-    const intents = readIntentExamples(path.join(dataDir, 'intents.json'));
+    const intents = loadIntentExamples(path.join(dataDir, 'intents.json'));
     const englishTexts = [...englishOf(overlay), ...Object.values(intents).flatMap((examples) => examples.en)];
     this.lexicon = new Lexicon(plan, directory, englishTexts, dataDir);
     this.units = new UnitRecognizer(directory);
@@ -105,7 +97,7 @@ export class AnswerEngine {
     this.classifier = new IntentClassifier(this.lexicon, intents);
     this.retriever = new Retriever(this.lexicon, plan, overlay, this.classifier.cueWords);
     this.composer = new Composer(this.views);
-    const scope = readJson(path.join(dataDir, 'scope.json'), scopeSchema);
+    const scope = loadScope(path.join(dataDir, 'scope.json'));
     this.home = scope.home.map(foldForMatch);
     this.elsewhere = scope.elsewhere.map(foldForMatch);
     this.contacts = scope.contacts.map(foldForMatch);

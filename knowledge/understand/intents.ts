@@ -1,15 +1,9 @@
-import path from 'node:path';
-import { z } from 'zod';
-import { DATA_DIR, readJson } from '../curated';
+import { INTENTS, type Intent, type IntentExamples } from '../curated';
 import { ITEM_TOKEN, type Lexicon, UNIT_TOKEN } from './lexicon';
 import { createClassifier, type TokenClassifier } from './natural';
 import { foldForMatch } from './normalize';
 
-export const INTENTS = [
-  'lead', 'co_units', 'unit_leads', 'unit_involved', 'content', 'original', 'deadline', 'procedure',
-  'document', 'assessment', 'help', 'greeting', 'thanks', 'out_of_scope',
-] as const;
-export type Intent = (typeof INTENTS)[number];
+export type { Intent };
 
 /**
  * Intents whose examples are framed around a question (who leads, deadlines, greetings …) and
@@ -21,18 +15,6 @@ const TOPIC_INTENTS: readonly Intent[] = ['content', 'procedure', 'assessment'];
 const CUE_MIN_EXAMPLES = 2;
 const CUE_RATIO = 3;
 const MAX_INTENTS_PER_MARKER = 5;
-
-const examples = z.object({ zh: z.array(z.string().trim().min(1)).min(10), en: z.array(z.string().trim().min(1)).min(10) });
-const intentsSchema = z.object({
-  intents: z.object(Object.fromEntries(INTENTS.map((i) => [i, examples])) as Record<Intent, typeof examples>).strict(),
-});
-
-export type IntentExamples = z.infer<typeof intentsSchema>['intents'];
-
-/** The example questions of knowledge/data/intents.json, by intent and language. */
-export function readIntentExamples(file = path.join(DATA_DIR, 'intents.json')): IntentExamples {
-  return readJson(file, intentsSchema).intents;
-}
 
 /** A stretch of the question that was recognized as a mention and stands in the features as one placeholder token. */
 export interface Mask {

@@ -1,31 +1,11 @@
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
 import { dict } from '@node-rs/jieba/dict';
-import { z } from 'zod';
-import { DATA_DIR, type DirectoryUnit, readJson } from '../curated';
+import { DATA_DIR, type DirectoryUnit, type GlossaryTerm, loadCommonWords, loadGlossary, loadStopwords } from '../curated';
 import type { Plan } from '../plan/types';
 import { foldForMatch } from './normalize';
 import { PorterStemmer, wordTokenizer } from './natural';
 import { EnglishSpeller } from './spelling';
-
-const glossarySchema = z.object({
-  terms: z.array(z.object({ zh: z.array(z.string().trim().min(1)).min(1), en: z.array(z.string().trim().min(1)).default([]) })),
-});
-const stopwordSchema = z.object({
-  zh: z.array(z.string()),
-  en: z.array(z.string()),
-  /** English words kept whole, because their stem is a stopword of another meaning (planning → plan, the document). */
-  unstemmed: z.array(z.string()).default([]),
-});
-
-const commonWordsSchema = z.object({ source: z.string().min(1), words: z.array(z.string().regex(/^[\u3400-\u9fff]{2,}$/)) });
-
-export interface GlossaryTerm {
-  /** The plan's own term. */
-  planTerm: string;
-  zh: string[];
-  en: string[];
-}
 
 /** A placeholder that stands for a recognized mention (a unit, an item reference) in token lists. */
 export const UNIT_TOKEN = '__unit__';
@@ -62,11 +42,11 @@ export class Lexicon {
   /** `englishTexts`: English the assistant knows besides the glossary and the directory (the overlay, example questions), for spelling. */
   constructor(plan: Plan, directory: DirectoryUnit[], englishTexts: readonly string[] = [], dataDir = DATA_DIR) {
     this.glossary = loadGlossary(path.join(dataDir, 'glossary.json'), foldForMatch(wholeText(plan)));
-    const stop = readJson(path.join(dataDir, 'stopwords.json'), stopwordSchema);
+    const stop = loadStopwords(path.join(dataDir, 'stopwords.json'));
     // English stopwords are compared with stemmed tokens, so both forms are kept.
     this.stopwords = new Set([...stop.zh, ...stop.en, ...stop.en.map((w) => PorterStemmer.stem(w))].map(foldForMatch));
     this.unstemmed = new Set(stop.unstemmed.map(foldForMatch));
-    this.commonWords = new Set(readJson(path.join(dataDir, 'common-words.json'), commonWordsSchema).words);
+    this.commonWords = new Set(loadCommonWords(path.join(dataDir, 'common-words.json')));
     const known = [...englishTexts, ...stop.en, ...this.glossary.flatMap((g) => g.en), ...directory.flatMap(englishNames)];
     this.speller = new EnglishSpeller(known.flatMap((t) => wordTokenizer.tokenize(foldForMatch(t))).filter((w) => LATIN.test(w)));
     this.jieba = Jieba.withDict(dict);
@@ -169,15 +149,6 @@ function wholeText(plan: Plan): string {
     ...plan.sections.map((s) => s.title), plan.overall?.text, ...plan.actions.map((a) => a.title),
     ...plan.items.flatMap((i) => [i.title, i.text, ...i.units]),
   ].join('\n');
-}
-
-function loadGlossary(file: string, planText: string): GlossaryTerm[] {
-  const { terms } = readJson(file, glossarySchema);
-  const missing = terms.filter((t) => !planText.includes(foldForMatch(t.zh[0])));
-  if (missing.length) {
-    throw new Error(`glossary.json: the first Chinese term of an entry must be the plan's own word; not in the plan: ${missing.map((t) => t.zh[0]).join(', ')}`);
-  }
-  return terms.map((t) => ({ planTerm: foldForMatch(t.zh[0]), zh: t.zh.map(foldForMatch), en: t.en.map(foldForMatch) }));
 }
 
 /** jieba's user dictionary: one `word frequency` line per term people will type as one word. */
