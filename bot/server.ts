@@ -26,7 +26,10 @@ const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens the knowledge base and the state store in one SQLite file, and serves the bot over HTTP. */
 export async function startServer(settings: Settings, { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {}): Promise<RunningServer> {
-  const { db, engine } = await openKnowledge({ dbPath: settings.dbPath });
+  const { db, engine } = await openKnowledge({
+    dbPath: settings.dbPath,
+    onBuilt: ({ items, tasks, units }, ms) => logger.info({ event: 'knowledge_base_built', items, tasks, units, ms: Math.round(ms) }, 'knowledge base built from the plan'),
+  });
   try {
     const storage = new DatabaseStorage(db);
     // Reminders go out through an adapter of their own: it tries each send once and lets the

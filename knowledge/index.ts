@@ -1,7 +1,7 @@
 /** The knowledge capability's public surface: build and open the knowledge base, answer questions from it. */
 import { type Database, openDatabase } from '../db';
 import { AnswerEngine } from './engine';
-import { DEFAULT_SOURCE, ensureKnowledgeBase } from './store';
+import { type BuildReport, DEFAULT_SOURCE, ensureKnowledgeBase } from './store';
 
 export { AnswerEngine } from './engine';
 export type { Answer, AnswerContext, AnswerStatus } from './engine';
@@ -9,7 +9,7 @@ export type { ItemView, UnitView } from './answer/views';
 export { recurringLabel, unitName } from './answer/compose';
 export { type DirectoryUnit, loadDirectory } from './curated';
 export type { Plan, Item } from './plan/types';
-export { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from './store';
+export { type BuildReport, DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from './store';
 export { MAX_QUESTION_CHARS } from './understand/normalize';
 export type { Lang } from './understand/normalize';
 export { detectLang } from './understand/normalize';
@@ -19,11 +19,18 @@ export interface Knowledge {
   engine: AnswerEngine;
 }
 
+export interface KnowledgeOptions {
+  dbPath?: string;
+  sourceFile?: string;
+  /** Told when the knowledge base had to be built (first start, a new source or parser). */
+  onBuilt?: (report: BuildReport, ms: number) => void;
+}
+
 /** Opens the database, builds the knowledge base when it is missing or its source changed, and starts the engine. */
-export async function openKnowledge(options: { dbPath?: string; sourceFile?: string } = {}): Promise<Knowledge> {
+export async function openKnowledge(options: KnowledgeOptions = {}): Promise<Knowledge> {
   const db = await openDatabase(options.dbPath);
   try {
-    const plan = await ensureKnowledgeBase(db, options.sourceFile ?? DEFAULT_SOURCE);
+    const plan = await ensureKnowledgeBase(db, options.sourceFile ?? DEFAULT_SOURCE, options.onBuilt);
     return { db, engine: new AnswerEngine({ plan }) };
   } catch (err) {
     await db.close();

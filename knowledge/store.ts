@@ -59,13 +59,24 @@ export async function buildKnowledgeBase(
   return reportOf(plan, sourceHash, previous !== sourceHash);
 }
 
-/** Builds the knowledge base when it is missing or the source changed since it was built; returns the plan. */
-export async function ensureKnowledgeBase(db: Database, sourceFile = DEFAULT_SOURCE): Promise<Plan> {
+/**
+ * Builds the knowledge base when it is missing or the source changed since it was built, telling
+ * `onBuilt` what it built and how long it took; returns the plan.
+ */
+export async function ensureKnowledgeBase(
+  db: Database,
+  sourceFile = DEFAULT_SOURCE,
+  onBuilt: (report: BuildReport, ms: number) => void = () => undefined,
+): Promise<Plan> {
   const source = fs.readFileSync(sourceFile, 'utf8');
   const store = new SqlPlanStore(db);
   // Rebuilt when the source changed, and also when this version of the parser reads it differently
   // from the one that built the stored knowledge base (a new field, a fixed sentence split).
-  if ((await store.sourceHash()) !== hash(source) || !isDeepStrictEqual(await store.load(), parsePlan(source))) await buildKnowledgeBase(db, source);
+  if ((await store.sourceHash()) !== hash(source) || !isDeepStrictEqual(await store.load(), parsePlan(source))) {
+    const started = performance.now();
+    const report = await buildKnowledgeBase(db, source);
+    onBuilt(report, performance.now() - started);
+  }
   return (await store.load())!;
 }
 

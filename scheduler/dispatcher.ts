@@ -108,8 +108,13 @@ export class Dispatcher {
       summary.dead += 1;
     } else {
       const delay = retryDelayMs(m.attempts, outcome.retryAfterMs, config, this.random);
-      await outbox.retryAt(m.id, this.owner, clock.now() + delay, outcome.reason);
-      logger.info({ id: m.id, status: outcome.status, attempt: m.attempts, retryInMs: delay }, 'send failed; will retry');
+      const nextAttemptAt = clock.now() + delay;
+      await outbox.retryAt(m.id, this.owner, nextAttemptAt, outcome.reason);
+      // Why, and when next: the status and the connector's or the network's error, never the message.
+      logger.warn(
+        { id: m.id, status: outcome.status, reason: outcome.reason, attempt: m.attempts, nextAttemptAt: new Date(nextAttemptAt).toISOString() },
+        'send failed; will retry',
+      );
       summary.retried += 1;
     }
   }

@@ -16,9 +16,14 @@ async function main(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
-  if (values.help || (!values.batch && positionals.length === 0)) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  if (!values.batch && positionals.length === 0) {
+    // A usage error: the usage goes to stderr and the exit code says it failed.
+    console.error(USAGE);
+    return 2;
   }
   const { db, engine } = await openKnowledge();
   const print = (a: Answer) => console.log(values.json ? toJson(a) : `${a.answer}\n`);

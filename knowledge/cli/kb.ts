@@ -15,9 +15,14 @@ async function main(argv: string[]): Promise<number> {
     options: { source: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
-    return command || values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    // A usage error: the usage goes to stderr and the exit code says it failed.
+    console.error(USAGE);
+    return 2;
   }
   const db = await openDatabase();
   try {

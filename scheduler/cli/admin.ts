@@ -34,9 +34,14 @@ class InputError extends Error {}
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
   const [command, sub, file] = positionals;
-  if (values.help || !command) {
+  if (values.help) {
     console.log(USAGE);
-    return values.help ? 0 : 2;
+    return 0;
+  }
+  if (!command) {
+    // A usage error: the usage goes to stderr and the exit code says it failed.
+    console.error(USAGE);
+    return 2;
   }
   const db = await openDatabase();
   try {

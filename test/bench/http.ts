@@ -189,7 +189,7 @@ interface StartedServer {
 
 /** Starts `bot/index.ts` on an ephemeral port of 127.0.0.1 and waits for its `listening` log line. */
 function startServer(dbPath: string): Promise<StartedServer> {
-  const child = spawn(process.execPath, ['--require', 'tsx/cjs', 'bot/index.ts'], {
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--require', 'tsx/cjs', 'bot/index.ts'], {
     cwd: path.join(__dirname, '..', '..'),
     // Local mode whatever .env says: dotenv does not override variables that are already set.
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DB_PATH: dbPath, LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' },

@@ -25,6 +25,11 @@ describe('the server in local mode (no app id)', () => {
     expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
   });
 
+  test('the first start says it built the knowledge base, with what it found and how long it took', () => {
+    const built = server.logs.records().find((r) => r.event === 'knowledge_base_built');
+    expect(built).toMatchObject({ items: 23, tasks: 20, units: expect.any(Number), ms: expect.any(Number) });
+  });
+
   test('GET /healthz reports the knowledge base and the database', async () => {
     const res = await fetch(`${server.url}/healthz`);
     expect(res.status).toBe(200);

@@ -1,4 +1,7 @@
 import fs from 'node:fs';
+import type { Logger } from 'pino';
+import { addressOfReference } from '../../dialogs/address';
+import { captureLogs } from '../support/logs';
 import { FakeConnector } from './fakeConnector';
 import { World, addMilestone, removeAllMilestones, tempDir } from './world';
 
@@ -14,8 +17,8 @@ afterEach(async () => {
   fs.rmSync(world.dir, { recursive: true, force: true });
 });
 
-async function landMilestoneWorld(now: string, env: Record<string, string> = {}): Promise<World> {
-  world = await World.open({ now: at(now), env });
+async function landMilestoneWorld(now: string, env: Record<string, string> = {}, logger?: Logger): Promise<World> {
+  world = await World.open({ now: at(now), env, logger });
   await removeAllMilestones(world);
   await addMilestone(world, '4.3 2027-03-31 土地节约集约利用评价报告');
   await world.bind('land', '部门 自然资源厅'); // the successor's name of 省国土资源厅, 4.3's lead unit
@@ -140,6 +143,19 @@ describe('reminders before and after a due date', () => {
 });
 
 describe('failed sends', () => {
+  test('a send that cannot reach its conversation is logged with why and when it is tried next, never with the text', async () => {
+    const logs = captureLogs();
+    await landMilestoneWorld('2027-03-24', {}, logs.logger);
+    // The conversation's address now points at a port where no connector listens.
+    const moved = { ...world.reference('land'), serviceUrl: 'http://127.0.0.1:9/' };
+    await world.scheduler.commands.refreshReference(addressOfReference(moved)!);
+    expect(await world.scheduler.tick()).toMatchObject({ sent: 0, retried: 1 });
+    const retry = logs.records().find((r) => r.msg === 'send failed; will retry'); // level 40 is pino's warn
+    expect(retry).toMatchObject({ level: 40, attempt: 1, reason: expect.stringContaining('Bot Connector unreachable at http://127.0.0.1:9') });
+    expect(Date.parse(retry!.nextAttemptAt as string)).toBeGreaterThan(world.clock.now());
+    expect(logs.lines.join('\n')).not.toContain('土地节约集约利用评价报告');
+  });
+
   test('429 is retried after its Retry-After, not before, and delivers once', async () => {
     await landMilestoneWorld('2027-03-24');
     world.connector.fail('land', { status: 429, retryAfter: '120' });

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { ConversationAccount, ConversationReference } from 'botbuilder';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
 import { addressOfReference } from '../../dialogs/address';
 import { CommandReader } from '../../dialogs/commands';
@@ -32,6 +32,8 @@ export interface WorldOptions {
   env?: Record<string, string>;
   connector?: FakeConnector;
   onStep?: (step: DispatchStep) => void;
+  /** The scheduler's logger; silent unless a test reads the logs. */
+  logger?: Logger;
 }
 
 export class World {
@@ -52,7 +54,7 @@ export class World {
     const db = await openDatabase(path.join(dir, 'edz.sqlite'));
     const env = { ...options.env };
     const scheduler = await createScheduler({
-      db, plan, clock, env, logger: pino({ level: 'silent' }), random: () => 0.5, onStep: options.onStep,
+      db, plan, clock, env, logger: options.logger ?? pino({ level: 'silent' }), random: () => 0.5, onStep: options.onStep,
       sender: new ProactiveSender(createProactiveAdapter({})),
     });
     return new World(dir, db, clock, connector, scheduler, await openServices({ db, plan, clock, env }));
@@ -124,7 +126,7 @@ export function adminInChild(dbPath: string, args: string[]): Promise<ChildResul
   return runChild('scheduler/cli/admin.ts', args, { DB_PATH: dbPath });
 }
 
-function runChild(script: string, args: string[], env: Record<string, string>): Promise<ChildResult> {
+export function runChild(script: string, args: string[], env: Record<string, string> = {}): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     // node itself, with tsx as a loader, so a SIGKILL lands on the process the test watches rather than on a wrapper.
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
