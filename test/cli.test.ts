@@ -1,4 +1,6 @@
-import { runChild } from './scheduler/world';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildKnowledge, runChild, tempDir } from './scheduler/world';
 
 /** The command-line tools as an operator meets them: a mistake in the command is said and fails. */
 
@@ -14,4 +16,25 @@ test.each([
   expect(result.stderr).toMatch(/^usage: /);
   expect(result.stdout).toBe('');
   expect(result.code).toBe(2);
+});
+
+describe('ask --batch', () => {
+  let dir: string;
+  const ask = (args: string[], lines: string[]) => runChild('knowledge/cli/ask.ts', ['--json', '--batch', ...args], { DB_PATH: path.join(dir, 'edz.sqlite') }, lines.join('\n'));
+  const answers = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as { taskIds: string[]; status: string });
+
+  beforeAll(async () => {
+    dir = tempDir();
+    await buildKnowledge(path.join(dir, 'edz.sqlite'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('answers each line on its own, or with --conversation as the follow-ups of a chat', async () => {
+    const lines = ['谁牵头土地任务？', '配合单位有哪些？'];
+    const alone = answers((await ask([], lines)).stdout);
+    expect(alone[0].taskIds[0]).toBe('4.3');
+    expect(alone[1].taskIds).not.toEqual(['4.3']);
+    const chat = answers((await ask(['--conversation'], lines)).stdout);
+    expect(chat.map((a) => [a.status, a.taskIds[0]])).toEqual([['answered', '4.3'], ['answered', '4.3']]);
+  });
 });

@@ -1,9 +1,10 @@
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { type Answer, openKnowledge } from '../index';
+import { type Answer, type AnswerContext, openKnowledge } from '../index';
 
 const USAGE = `usage: npm run --silent ask -- [--json] "问题"
-       npm run --silent ask -- --json --batch < questions.txt   (one question per line)`;
+       npm run --silent ask -- --json --batch [--conversation] < questions.txt
+         (one question per line; with --conversation each line follows up on the ones before, as in a chat)`;
 
 function toJson(a: Answer): string {
   const { question, lang, intent, taskIds, departments, answer, status, suggestions } = a;
@@ -14,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { json: { type: 'boolean' }, batch: { type: 'boolean' }, conversation: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log(USAGE);
@@ -32,8 +33,13 @@ async function main(argv: string[]): Promise<number> {
       print(engine.answer(positionals.join(' ')));
       return 0;
     }
-    // Each line is answered on its own: a batch is a list of first questions, not a conversation.
-    for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) print(engine.answer(line));
+    // Without --conversation each line is answered on its own, as a list of first questions.
+    let context: AnswerContext = {};
+    for await (const line of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      const answer = engine.answer(line, context);
+      if (values.conversation) context = answer.context;
+      print(answer);
+    }
     return 0;
   } finally {
     await db.close();

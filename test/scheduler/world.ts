@@ -126,7 +126,7 @@ export function adminInChild(dbPath: string, args: string[]): Promise<ChildResul
   return runChild('scheduler/cli/admin.ts', args, { DB_PATH: dbPath });
 }
 
-export function runChild(script: string, args: string[], env: Record<string, string> = {}): Promise<ChildResult> {
+export function runChild(script: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     // node itself, with tsx as a loader, so a SIGKILL lands on the process the test watches rather than on a wrapper.
     const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
@@ -139,6 +139,7 @@ export function runChild(script: string, args: string[], env: Record<string, str
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(input);
   });
 }
 
