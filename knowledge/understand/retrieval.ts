@@ -50,6 +50,8 @@ export class Retriever {
   /** A colloquial word the corrector may find misspelled, with the plan's term it stands for. */
   private readonly synonymTerms = new Map<string, string>();
   private readonly maxIdf: number;
+  /** Terms of the plan's own text (titles, headings, items, the overlay), without the leads' names. */
+  private readonly textTerms = new Set<string>();
   /** Words of the items' titles, Chinese and English: always topics. */
   private readonly titleWords = new Set<string>();
   /** The glossary's colloquial words, by their first character, with the plan's term each stands for. */
@@ -70,6 +72,7 @@ export class Retriever {
     const documentEnglish = [overlay.document.title, overlay.document.summary, overlay.overall.title, overlay.overall.summary].join(' ');
     const documentTerms = [...lexicon.searchTerms(foldForMatch(documentText)), ...this.englishTerms(documentEnglish)];
     const documentDoc = { itemId: DOCUMENT_ID, tf: counts(documentTerms), title: new Set<string>(), length: documentTerms.length };
+    documentTerms.forEach((t) => this.textTerms.add(t));
     this.docs = plan.items.map((item) => {
       const english = overlay.items[item.id];
       const action = item.actionNo ? overlay.actions[String(item.actionNo)] : overlay.overall;
@@ -81,6 +84,9 @@ export class Retriever {
         ...lexicon.searchTerms(foldForMatch(item.text)),
         ...this.englishTerms(`${english.summary} ${action.title}`),
       ];
+      terms.forEach((t) => this.textTerms.add(t));
+      const portfolio = item.lead ? portfolioOf(item.lead) : null;
+      if (portfolio) terms.push(portfolio);
       title.forEach((t) => this.titleWords.add(t));
       return { itemId: item.id, tf: counts(terms), title: new Set(title), length: terms.length };
     });
@@ -123,7 +129,7 @@ export class Retriever {
   /**
    * The weighted terms of a question: its own words; the plan's terms for glossary words and
    * near misses it contains; and `exact` phrases (a unit named in the text, like 商务部门)
-   * where the plan's text itself uses them.
+   * where the plan's text itself uses them (not merely as an item's lead).
    */
   query(text: string, exact: string[] = []): Query {
     const terms = this.lexicon.weightedTerms(text);
@@ -150,7 +156,7 @@ export class Retriever {
     for (const { phrase, window } of this.corrector.corrections(text)) {
       expand(this.synonymTerms.get(phrase) ?? phrase, SYNONYM_WEIGHT, (word) => window.includes(word));
     }
-    exact.filter((p) => this.idf.has(p)).forEach((p) => terms.set(p, 1));
+    exact.filter((p) => this.textTerms.has(p)).forEach((p) => terms.set(p, 1));
     return { terms, concepts };
   }
 
@@ -231,6 +237,16 @@ export class Retriever {
   weight(term: string): number {
     return this.idf.get(term) ?? 0;
   }
+}
+
+/**
+ * What a unit's name says it is responsible for: 省环保厅 → 环保, 省国土资源厅 → 国土资源 (the name
+ * without 省 and 厅/委/局/办). An item is indexed by its lead's, so "谁负责环保" finds what that
+ * unit leads; only the whole word counts, not its parts (保障 of 社会保障 is no topic).
+ */
+function portfolioOf(unit: string): string | null {
+  const core = foldForMatch(unit).replace(/^(山东)?省/, '').replace(/[厅委局办]$/, '');
+  return core.length >= 2 && core !== foldForMatch(unit) ? core : null;
 }
 
 function counts(terms: string[]): Map<string, number> {

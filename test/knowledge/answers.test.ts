@@ -253,3 +253,16 @@ describe('the conversation context', () => {
     expect(bare.answer).toMatch(/4\.3/);
   });
 });
+
+describe('a topic that is a unit’s own business', () => {
+  test('“who is responsible for environmental protection” gets the item the environment department leads, not an item that lists 环保 among industries', () => {
+    const a = engine.answer('谁负责开发区的环保？');
+    expect(a.taskIds[0]).toBe('4.2');
+    expect(a.answer).toContain('省环保厅（现省生态环境厅）');
+  });
+
+  test('“which department handles …” asks who leads, so the item that is plainly about it is answered, not a choice', () => {
+    const a = engine.answer('Which department handles foreign investment?');
+    expect(a).toMatchObject({ status: 'answered', taskIds: ['2.1'] });
+  });
+});
