@@ -117,6 +117,10 @@ test('on a phone (390×844) the page fits the screen, and a new tab continues th
   await screenshot(phone, '05-phone');
   // Nothing wider than the screen: no sideways scrolling of the page.
   expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+  // Every example question is whole on the screen: none runs past the right edge.
+  const exampleEdges = await phone.locator('.examples button').evaluateAll((buttons) => buttons.map((b) => b.getBoundingClientRect().right));
+  expect(exampleEdges.length).toBeGreaterThan(0);
+  for (const right of exampleEdges) expect(right).toBeLessThanOrEqual(390);
   await phone.close();
 });
 
