@@ -1,5 +1,6 @@
+import { isMessageKey, type MessageKey, say, sayLines } from '../../catalogue';
 import { sentences } from '../plan/text';
-import type { Deadline } from '../plan/types';
+import type { Action, Deadline } from '../plan/types';
 import type { Lang } from '../understand/normalize';
 import { MAX_QUESTION_CHARS } from '../understand/normalize';
 import type { ItemView, PlanViews, UnitView } from './views';
@@ -11,40 +12,68 @@ export interface Reply {
   suggestions: string[];
 }
 
-const pick = <T>(lang: Lang, zh: T, en: T): T => (lang === 'zh' ? zh : en);
-const joinZh = (list: string[]) => list.join('、');
-const joinEn = (list: string[]) => list.join('; ');
-
-export function unitName(u: UnitView, lang: Lang): string {
-  if (lang === 'zh') return u.now.length ? `${u.name}（现${joinZh(u.now)}）` : u.name;
-  return u.now.length ? `${u.english} (${u.name}; now ${u.nowEnglish.join(' / ')})` : `${u.english} (${u.name})`;
+/** A text with a note in brackets: an English name with the plan's Chinese one, a document number with its notice. */
+function bracketed(lang: Lang, text: string, note: string): string {
+  return say(lang, 'answer.bracketed', { text, note });
 }
 
-function itemName(v: ItemView, lang: Lang): string {
-  return pick(lang, `${v.id}「${v.title}」`, `item ${v.id} "${v.titleEn}" (${v.title})`);
+/** A name of the plan: an English reader also gets the Chinese, which is what the plan and the officials use. */
+function named(lang: Lang, chinese: string, english: string): string {
+  return lang === 'zh' ? chinese : bracketed(lang, english, chinese);
+}
+
+export function unitName(u: UnitView, lang: Lang): string {
+  const now = lang === 'zh' ? u.now : u.nowEnglish;
+  const inPlan = now.length ? say(lang, 'answer.unitNow', { name: u.name, now: now.join(say(lang, 'list.successors')) }) : u.name;
+  return named(lang, inPlan, u.english);
+}
+
+function unitList(units: UnitView[], lang: Lang): string {
+  return units.map((u) => unitName(u, lang)).join(say(lang, 'list.units')) || say(lang, 'list.empty');
+}
+
+function titleOf(v: ItemView, lang: Lang): string {
+  return lang === 'zh' ? v.title : v.titleEn;
+}
+
+/** An item by `ref` (its id unless told otherwise) and its title. */
+function itemName(v: ItemView, lang: Lang, ref = v.id): string {
+  const name = say(lang, 'answer.itemName', { ref, title: titleOf(v, lang) });
+  return lang === 'zh' ? name : bracketed(lang, name, v.title);
+}
+
+/** The item a quote is from: for a Chinese reader by the plan's citation, which says where the words stand. */
+function quotedItem(v: ItemView, lang: Lang): string {
+  return itemName(v, lang, lang === 'zh' ? v.citation : v.id);
+}
+
+/** An item in a numbered list. */
+function listedItem(v: ItemView, index: number, lang: Lang): string {
+  return say(lang, 'answer.listedItem', { n: index + 1, id: v.id, title: named(lang, v.title, v.titleEn) });
+}
+
+/** A sentence of the plan: whole for a Chinese reader, an excerpt in an English answer. */
+function planSentence(sentence: string, lang: Lang, max?: number): string {
+  return lang === 'zh' ? sentence : excerpt(sentence, max);
+}
+
+/** The plan's text is Chinese: an English reader also gets the item's summary. */
+function englishSummary(v: ItemView, lang: Lang): string[] {
+  return lang === 'en' ? [say(lang, 'answer.inEnglish', { summary: v.summaryEn })] : [];
 }
 
 function source(v: ItemView, lang: Lang): string {
-  return pick(lang, `出处：${v.citation}`, `Source: ${v.citationEn} (${v.citation})`);
+  return say(lang, 'answer.source', { citation: named(lang, v.citation, v.citationEn) });
 }
 
 function responsibility(v: ItemView, lang: Lang): string {
-  if (!v.lead) return pick(lang, '（组织实施部分不列责任单位。）', '(The organization and implementation part names no responsible units.)');
-  const co = v.coUnits.map((u) => unitName(u, lang));
-  return pick(
-    lang,
-    `牵头单位：${unitName(v.lead, 'zh')}\n配合单位：${co.length ? joinZh(co) : '无'}`,
-    `Lead: ${unitName(v.lead, 'en')}\nCo-responsible: ${co.length ? joinEn(co) : 'none'}`,
-  );
+  if (!v.lead) return say(lang, 'answer.noUnits');
+  return say(lang, 'answer.responsibility', { lead: unitName(v.lead, lang), co: unitList(v.coUnits, lang) });
 }
 
 /** The next questions about one item, phrased so that they work typed or clicked on any channel. */
 export function itemFollowUps(v: ItemView, lang: Lang): string[] {
-  return pick(
-    lang,
-    [`${v.id}的配合单位有哪些？`, `${v.id}有什么时间要求？`, `${v.id}原文`],
-    [`Who else is responsible for ${v.id}?`, `What are the deadlines of ${v.id}?`, `Show the original text of ${v.id}`],
-  );
+  return sayLines(lang, 'answer.followUps', { id: v.id });
 }
 
 /** The sentences of an item that best answer, best first; `weight` says how much each matched term counts. */
@@ -68,30 +97,33 @@ export class Composer {
   /** Who leads; `asked` are the units the question named (是财政厅吗？), which the reply confirms or corrects. */
   lead(v: ItemView, lang: Lang, asked: string[] = []): Reply {
     if (!v.lead) return { text: this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
-    const text = pick(
-      lang,
-      `${this.verdict(v, lang, asked)}${itemName(v, 'zh')}由${unitName(v.lead, 'zh')}牵头。\n配合单位：${joinZh(v.coUnits.map((u) => unitName(u, 'zh'))) || '无'}\n${source(v, 'zh')}`,
-      `${this.verdict(v, lang, asked)}The lead for ${itemName(v, 'en')} is the ${unitName(v.lead, 'en')}.\nCo-responsible: ${joinEn(v.coUnits.map((u) => unitName(u, 'en'))) || 'none'}\n${source(v, 'en')}`,
-    );
+    const text = say(lang, 'answer.lead', {
+      verdict: this.verdict(v, lang, asked),
+      item: itemName(v, lang),
+      lead: unitName(v.lead, lang),
+      co: unitList(v.coUnits, lang),
+      source: source(v, lang),
+    });
     return { text, suggestions: itemFollowUps(v, lang) };
   }
 
   private verdict(v: ItemView, lang: Lang, asked: string[]): string {
     if (!asked.length || !v.lead) return '';
-    if (asked.includes(v.lead.name)) return pick(lang, '是的。', 'Yes. ');
+    if (asked.includes(v.lead.name)) return say(lang, 'answer.verdict.yes');
     const co = v.coUnits.filter((u) => asked.includes(u.name)).map((u) => u.name);
-    if (co.length) return pick(lang, `不是，${joinZh(co)}是配合单位。`, `No, ${co.join(', ')} is co-responsible. `);
-    return pick(lang, '不是。', 'No. ');
+    if (co.length) return say(lang, 'answer.verdict.coUnit', { units: co.join(say(lang, 'list.enumeration')) });
+    return say(lang, 'answer.verdict.no');
   }
 
   coUnits(v: ItemView, lang: Lang): Reply {
     if (!v.lead) return { text: this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
-    const co = v.coUnits.map((u) => unitName(u, lang));
-    const text = pick(
-      lang,
-      `${itemName(v, 'zh')}的配合单位（${co.length}个）：${joinZh(co) || '无'}。\n牵头单位：${unitName(v.lead, 'zh')}\n${source(v, 'zh')}`,
-      `Co-responsible for ${itemName(v, 'en')} (${co.length}): ${joinEn(co) || 'none'}.\nLead: ${unitName(v.lead, 'en')}\n${source(v, 'en')}`,
-    );
+    const text = say(lang, 'answer.coUnits', {
+      item: itemName(v, lang),
+      count: v.coUnits.length,
+      co: unitList(v.coUnits, lang),
+      lead: unitName(v.lead, lang),
+      source: source(v, lang),
+    });
     return { text, suggestions: itemFollowUps(v, lang) };
   }
 
@@ -103,38 +135,45 @@ export class Composer {
   private quote(v: ItemView, lang: Lang, quoted: string[]): string {
     // Best first: the sentence that answers leads, even when the item says something else before it.
     const best = quoted.length ? quoted : sentences(v.text).slice(1, 2);
-    return pick(
-      lang,
-      `${v.citation}「${v.title}」：\n${best.map((s) => `“${s}”`).join('\n')}\n${responsibility(v, 'zh')}`,
-      `${itemName(v, 'en')}: ${v.summaryEn}\nFrom the text: 「${excerpt(best[0] ?? '')}」\n${responsibility(v, 'en')}\n${source(v, 'en')}`,
-    );
+    const quote = (sentence: string) => say(lang, 'answer.quoted', { sentence });
+    // A Chinese reader gets the sentences whole; an English one the overlay's summary, an excerpt and the source.
+    const english = lang === 'en';
+    const heading = say(lang, 'answer.summarized', { item: quotedItem(v, lang), summary: english ? v.summaryEn : '' });
+    const body = english
+      ? [quote(excerpt(best[0] ?? '')), responsibility(v, lang), source(v, lang)]
+      : [best.map(quote).join('\n'), responsibility(v, lang)];
+    return [heading, ...body].join('\n');
   }
 
   original(v: ItemView, lang: Lang): Reply {
-    const text = pick(
-      lang,
-      `${v.citation}「${v.title}」原文：\n${v.text}\n${responsibility(v, 'zh')}`,
-      `Original text of ${itemName(v, 'en')} (Chinese):\n${v.text}\nIn English: ${v.summaryEn}\n${source(v, 'en')}`,
-    );
+    const after = lang === 'zh' ? [responsibility(v, lang)] : [...englishSummary(v, lang), source(v, lang)];
+    const text = [say(lang, 'answer.original', { item: quotedItem(v, lang) }), v.text, ...after].join('\n');
     return { text, suggestions: itemFollowUps(v, lang).slice(0, 2) };
   }
 
   deadline(v: ItemView, lang: Lang): Reply {
     const lines = [
-      ...v.deadlines.map((d) => pick(lang, `• 到${d.year}年（${d.due}前）：${d.sentence}`, `• By the end of ${d.year} (due ${d.due}): 「${excerpt(d.sentence)}」`)),
-      ...v.recurring.map((r) => pick(lang, `• ${r.keyword}：${r.sentence}`, `• Recurring (${recurringLabel(r.keyword, 'en')}): 「${excerpt(r.sentence)}」`)),
+      ...v.deadlines.map((d) => say(lang, 'answer.deadline.year', { year: d.year, due: d.due, sentence: planSentence(d.sentence, lang) })),
+      ...v.recurring.map((r) =>
+        say(lang, 'answer.deadline.recurring', { keyword: recurringLabel(r.keyword, lang), sentence: planSentence(r.sentence, lang) }),
+      ),
     ];
-    const text = lines.length
-      ? pick(lang, `${itemName(v, 'zh')}的时间要求：\n`, `Time requirements of ${itemName(v, 'en')}:\n`) +
-        lines.join('\n') +
-        pick(lang, '', `\nIn English: ${v.summaryEn}`) +
-        `\n${source(v, lang)}`
-      : pick(
-          lang,
-          `${itemName(v, 'zh')}没有写明具体期限；它属于为期5年的行动计划（${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}年印发）。\n${source(v, 'zh')}`,
-          `${itemName(v, 'en')} sets no specific deadline; it is part of the five-year action plan issued in ${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}.\n${source(v, 'en')}`,
-        );
+    const text = lines.length ? this.timeRequirements(v, lang, lines) : this.noDeadline(v, lang);
     return { text, suggestions: itemFollowUps(v, lang) };
+  }
+
+  private timeRequirements(v: ItemView, lang: Lang, lines: string[]): string {
+    const heading = say(lang, 'answer.deadline.heading', { item: itemName(v, lang) });
+    return [heading, ...lines, ...englishSummary(v, lang), source(v, lang)].join('\n');
+  }
+
+  private noDeadline(v: ItemView, lang: Lang): string {
+    return say(lang, 'answer.deadline.none', { item: itemName(v, lang), year: this.signedYear(), source: source(v, lang) });
+  }
+
+  /** The year the plan was signed: its five years start then. */
+  private signedYear(): string {
+    return this.views.plan.document.signedDate?.slice(0, 4) ?? '';
   }
 
   /** Every deadline and recurring duty of the plan, by item. */
@@ -142,22 +181,31 @@ export class Composer {
     const items = [...this.views.items.values()].filter((v) => v.deadlines.length || v.recurring.length);
     const lines = items.flatMap((v) => [
       ...v.deadlines.map((d) => deadlineLine(v, d, lang)),
-      ...v.recurring.map((r) => pick(lang, `• ${v.id}「${v.title}」${r.keyword}：${r.sentence}`, `• ${v.id} ${v.titleEn}: ${recurringLabel(r.keyword, 'en')} — 「${excerpt(r.sentence, 40)}」`)),
+      ...v.recurring.map((r) =>
+        say(lang, 'answer.allDeadlines.recurring', {
+          id: v.id,
+          title: titleOf(v, lang),
+          keyword: recurringLabel(r.keyword, lang),
+          sentence: planSentence(r.sentence, lang, 40),
+        }),
+      ),
     ]);
-    const yearly = this.views.plan.recurring.filter((r) => r.itemId === null).map((r) => r.sentence);
-    const text = pick(
-      lang,
-      `《行动计划》的时间要求：\n${lines.join('\n')}${yearly.length ? `\n总体要求：${yearly.join('')}` : ''}`,
-      `The plan's time requirements:\n${lines.join('\n')}\nThe plan as a whole runs for five years from ${this.views.plan.document.signedDate?.slice(0, 4) ?? ''}.`,
-    );
+    const text = [say(lang, 'answer.allDeadlines', { lines: lines.join('\n') }), ...this.wholePlan(lang)].join('\n');
     return { text, suggestions: items.slice(0, 2).map((v) => itemFollowUps(v, lang)[1]), itemIds: items.map((v) => v.id) };
+  }
+
+  /** What holds for the whole plan: its yearly duties, quoted, for a Chinese reader; its five years for an English one. */
+  private wholePlan(lang: Lang): string[] {
+    if (lang === 'en') return [say(lang, 'answer.allDeadlines.period', { year: this.signedYear() })];
+    const yearly = this.views.plan.recurring.filter((r) => r.itemId === null).map((r) => r.sentence);
+    return yearly.length ? [say(lang, 'answer.allDeadlines.overall', { requirements: yearly.join('') })] : [];
   }
 
   /** What the plan says is to be reached by the end of one year, item by item. */
   deadlinesOfYear(year: number, lang: Lang): Reply & { itemIds: string[] } {
     const items = [...this.views.items.values()].filter((v) => v.deadlines.some((d) => d.year === year));
     const lines = items.flatMap((v) => v.deadlines.filter((d) => d.year === year).map((d) => deadlineLine(v, d, lang)));
-    const text = pick(lang, `《行动计划》要求到${year}年：\n${lines.join('\n')}`, `What the plan sets for ${year}:\n${lines.join('\n')}`);
+    const text = say(lang, 'answer.deadlinesOfYear', { year, lines: lines.join('\n') });
     return { text, suggestions: items.slice(0, 2).map((v) => itemFollowUps(v, lang)[2]), itemIds: items.map((v) => v.id) };
   }
 
@@ -168,18 +216,16 @@ export class Composer {
     const shared = views.filter((v) => !led.includes(v) && v.coUnits.some((u) => names.includes(u.name)));
     const units = names.map((n) => this.views.unit(n));
     const who = this.unitsHeading(units, mentioned, lang);
-    const list = (items: ItemView[]) =>
-      items.map((v, i) => pick(lang, `${i + 1}. ${v.id} ${v.title}`, `${i + 1}. ${v.id} ${v.titleEn} (${v.title})`)).join('\n');
-    const parts = [
-      pick(lang, `${who}在《行动计划》中牵头${led.length}项任务，配合${shared.length}项。`, `${who} leads ${led.length} item(s) of the plan and is co-responsible for ${shared.length}.`),
-    ];
-    if (led.length) parts.push(pick(lang, '牵头：', 'Leads:'), list(led));
-    if (shared.length && !(onlyLed && led.length)) parts.push(pick(lang, '配合：', 'Co-responsible:'), list(shared));
-    else if (shared.length) parts.push(pick(lang, `（另配合${shared.map((v) => v.id).join('、')}。）`, `(Also co-responsible for ${shared.map((v) => v.id).join(', ')}.)`));
+    const list = (items: ItemView[]) => items.map((v, i) => listedItem(v, i, lang)).join('\n');
+    const ids = (items: ItemView[]) => items.map((v) => v.id).join(say(lang, 'list.enumeration'));
+    const parts = [say(lang, 'answer.units', { who, led: led.length, shared: shared.length })];
+    if (led.length) parts.push(say(lang, 'answer.units.leads'), list(led));
+    if (shared.length && !(onlyLed && led.length)) parts.push(say(lang, 'answer.units.coResponsible'), list(shared));
+    else if (shared.length) parts.push(say(lang, 'answer.units.alsoShared', { ids: ids(shared) }));
     const shown = onlyLed && led.length ? led : [...led, ...shared];
     return {
       text: parts.join('\n'),
-      suggestions: pick(lang, ['第一个详细说说', '第二个详细说说'], ['Tell me more about the first one', 'Tell me more about the second one']).slice(0, Math.min(2, shown.length)),
+      suggestions: sayLines(lang, 'answer.units.next').slice(0, Math.min(2, shown.length)),
       led: led.map((v) => v.id),
       shared: shared.map((v) => v.id),
     };
@@ -187,11 +233,8 @@ export class Composer {
 
   private unitsHeading(units: UnitView[], mentioned: string, lang: Lang): string {
     if (units.length === 1) return unitName(units[0], lang);
-    return pick(
-      lang,
-      `${mentioned}（对应《行动计划》中的${joinZh(units.map((u) => u.name))}）`,
-      `${mentioned} (in the plan: ${units.map((u) => `${u.english} (${u.name})`).join(' and ')})`,
-    );
+    const names = units.map((u) => named(lang, u.name, u.english)).join(say(lang, 'list.and'));
+    return say(lang, 'answer.units.several', { mentioned, units: names });
   }
 
   /** The items of one action. */
@@ -199,136 +242,133 @@ export class Composer {
     const action = this.views.plan.actions.find((a) => a.no === actionNo)!;
     const items = [...this.views.items.values()].filter((v) => v.id.startsWith(`${actionNo}.`));
     const en = this.views.overlay.actions[String(actionNo)];
-    const lines = items.map((v) =>
-      pick(lang, `${v.id} ${v.title}（牵头：${v.lead ? unitName(v.lead, 'zh') : '—'}）`, `${v.id} ${v.titleEn} (lead: ${v.lead ? unitName(v.lead, 'en') : '—'})`),
-    );
-    const text = pick(
-      lang,
-      `（${actionNo}）${action.title}共${items.length}项任务：\n${lines.join('\n')}`,
-      `Action (${actionNo}) ${en.title} (${action.title}): ${en.summary}\nIts ${items.length} items:\n${lines.join('\n')}`,
-    );
-    return { text, suggestions: items.slice(0, 2).map((v) => pick(lang, `${v.id}谁牵头？`, `Who leads ${v.id}?`)) };
+    const lead = (v: ItemView) => (v.lead ? unitName(v.lead, lang) : say(lang, 'answer.notGiven'));
+    const lines = items.map((v) => say(lang, 'answer.action.item', { id: v.id, title: titleOf(v, lang), lead: lead(v) }));
+    // An English reader also gets what the action is about.
+    const title =
+      lang === 'zh' ? action.title : say(lang, 'answer.summarized', { item: named(lang, action.title, en.title), summary: en.summary });
+    return {
+      text: say(lang, 'answer.action', { no: actionNo, title, count: items.length, lines: lines.join('\n') }),
+      suggestions: items.slice(0, 2).map((v) => say(lang, 'answer.action.next', { id: v.id })),
+    };
   }
 
   document(lang: Lang): Reply {
-    const { document: d, overall, actions } = this.views.plan;
-    const o = this.views.overlay;
+    const lines = [...this.documentHeading(lang), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
+    return { text: lines.filter(Boolean).join('\n'), suggestions: sayLines(lang, 'answer.document.next') };
+  }
+
+  /** Title, number, issuer and dates: what both languages give. */
+  private documentHeading(lang: Lang): string[] {
+    const d = this.views.plan.document;
+    const o = this.views.overlay.document;
+    const notGiven = say(lang, 'answer.notGiven');
+    // The notice's title is Chinese only; the publication note an English reader gets in English.
+    const number = lang === 'zh' && d.noticeTitle ? bracketed(lang, d.docNumber ?? notGiven, d.noticeTitle) : (d.docNumber ?? notGiven);
+    const publication = d.publication
+      ? say(lang, 'answer.document.publication', { publication: lang === 'zh' ? d.publication : say(lang, 'answer.document.openly') })
+      : '';
+    return [
+      say(lang, 'answer.document.title', { title: named(lang, d.title, o.title) }),
+      say(lang, 'answer.document.number', { number }),
+      say(lang, 'answer.document.issuer', { issuer: named(lang, d.issuer ?? notGiven, o.issuer) }),
+      say(lang, 'answer.document.dates', { signed: date(lang, d.signedDate), printed: date(lang, d.printedDate), publication }),
+    ];
+  }
+
+  /** What the plan says of itself in Chinese, which has no English version: addressees, basis, goals, copies. */
+  private chineseFacts(): string[] {
+    const { document: d, overall } = this.views.plan;
     const goals = (overall?.goals ?? [])
       .filter((g) => g.figures.some((f) => /年|家|个|项|%/.test(f.unit)))
       .map((g) => goalClause(g.text));
-    const zh = [
-      `《${d.title}》`,
-      `文号：${d.docNumber ?? '—'}${d.noticeTitle ? `（${d.noticeTitle}）` : ''}`,
-      `印发单位：${d.issuer ?? '—'}`,
-      `成文日期：${chineseDate(d.signedDate)}；印发日期：${chineseDate(d.printedDate)}${d.publication ? `；${d.publication}` : ''}`,
-      d.addressees.length ? `主送：${d.addressees.join('，')}` : '',
-      d.basis ? `制定依据：${d.basis}` : '',
-      goals.length ? `主要目标：${goals.join('；')}` : '',
-      `${actions.length}大行动：${actions.map((a) => `（${a.no}）${a.title}`).join(' ')}`,
-      d.copyTo.length ? `抄送：${joinZh(d.copyTo)}` : '',
+    return [
+      d.addressees.length ? say('zh', 'answer.document.addressees', { addressees: d.addressees.join(say('zh', 'list.comma')) }) : '',
+      d.basis ? say('zh', 'answer.document.basis', { basis: d.basis }) : '',
+      goals.length ? say('zh', 'answer.document.goals', { goals: goals.join(say('zh', 'list.semicolon')) }) : '',
+      this.actionsLine('zh'),
+      d.copyTo.length ? say('zh', 'answer.document.copyTo', { copyTo: d.copyTo.join(say('zh', 'list.enumeration')) }) : '',
     ];
-    const en = [
-      `${o.document.title} (${d.title})`,
-      `Document number: ${d.docNumber ?? '—'}`,
-      `Issued by: ${o.document.issuer} (${d.issuer ?? '—'})`,
-      `Signed ${englishDate(d.signedDate)}, printed and issued ${englishDate(d.printedDate)}${d.publication ? '; published openly' : ''}.`,
-      `Main goals: ${o.overall.summary}`,
-      `The ${actions.length} actions: ${actions.map((a) => `(${a.no}) ${o.actions[String(a.no)].title}`).join('; ')}`,
-      o.document.summary,
-    ];
-    return {
-      text: pick(lang, zh, en).filter(Boolean).join('\n'),
-      suggestions: pick(lang, ['第一项行动有哪些任务？', '考核和退出机制是怎样的？'], ['What are the items of action 1?', 'How are the zones assessed?']),
-    };
+  }
+
+  /** The English overlay's summaries of the goals and of the document. */
+  private englishFacts(): string[] {
+    const o = this.views.overlay;
+    return [say('en', 'answer.document.goals', { goals: o.overall.summary }), this.actionsLine('en'), o.document.summary];
+  }
+
+  private actionsLine(lang: Lang): string {
+    const { actions } = this.views.plan;
+    const title = (a: Action) => (lang === 'zh' ? a.title : this.views.overlay.actions[String(a.no)].title);
+    const list = actions.map((a) => say(lang, 'answer.document.action', { no: a.no, title: title(a) })).join(say(lang, 'list.actions'));
+    return say(lang, 'answer.document.actions', { count: actions.length, actions: list });
   }
 
   help(lang: Lang): Reply {
     const d = this.views.plan.document;
-    return {
-      text: pick(
-        lang,
-        `我是开发区政策助手，解答《${d.title}》（${d.docNumber ?? ''}）的问题：\n• 某项任务由谁牵头、谁配合，例如“谁牵头土地任务？”\n• 某个部门牵头或参与哪些任务，例如“省商务厅牵头哪些任务？”（机构改革后的新名称也可以）\n• 任务内容、时间要求和目标\n• 投资者办事：一个窗口受理、项目审批、扶持政策\n• 开发区考核、警示和退出规则\n也可以用英文提问。`,
-        `I am the EDZ Assistant. I answer questions about Shandong's "${this.views.overlay.document.title}" (${d.docNumber ?? ''}):\n• who leads a task and who else is responsible, e.g. "Who leads the land-use task?"\n• which tasks a department leads or takes part in, e.g. "Which tasks does the Department of Commerce lead?"\n• what a task says, its deadlines and targets\n• investors' procedures: the one-window service, approvals, policy support\n• the yearly assessment of the zones, warnings and exits\nYou can also ask in Chinese.`,
-      ),
-      suggestions: pick(lang, ['谁牵头土地任务？', '省商务厅牵头哪些任务？', '项目审批能不能在一个窗口办完？'], ['Who leads the land-use task?', 'Is there a one-stop service window for investors?', 'What are the five actions?']),
-    };
+    const title = lang === 'zh' ? d.title : this.views.overlay.document.title;
+    return { text: say(lang, 'answer.help', { title, number: d.docNumber ?? '' }), suggestions: sayLines(lang, 'answer.help.next') };
   }
 
   greeting(lang: Lang): Reply {
     const help = this.help(lang);
-    return { text: pick(lang, `您好！${help.text}`, `Hello! ${help.text}`), suggestions: help.suggestions };
+    return { text: say(lang, 'answer.greeting', { help: help.text }), suggestions: help.suggestions };
   }
 
   thanks(lang: Lang): Reply {
-    return { text: pick(lang, '不客气！还有其他关于《行动计划》的问题，随时问我。', 'You are welcome! Ask me anything else about the plan.'), suggestions: [] };
+    return { text: say(lang, 'answer.thanks'), suggestions: [] };
   }
 
   outOfScope(lang: Lang, place?: string): Reply {
-    const why = place
-      ? pick(lang, `我只了解山东省的这份行动计划，无法回答关于${place}的政策。`, `I only know Shandong's action plan, so I cannot answer about ${place}.`)
-      : pick(lang, '抱歉，这个问题不在我能回答的范围内。', 'Sorry, that is outside what I can answer.');
+    const why = place ? say(lang, 'answer.outOfScope.place', { place }) : say(lang, 'answer.outOfScope');
     const help = this.help(lang);
     return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
   }
 
   /** A question for people or contact details: the plan names departments only. */
   noContacts(lang: Lang): Reply {
-    const why = pick(
-      lang,
-      '《行动计划》只写明各项任务由哪些部门负责，不含负责人姓名、电话、地址、网站等信息，请以该部门官方网站公布的为准。',
-      "The plan says which departments are responsible for which tasks; it names no officials and gives no phone numbers, addresses or websites. The department's official website has those.",
-    );
     const help = this.help(lang);
-    return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
+    return { text: `${say(lang, 'answer.noContacts')}\n${help.text}`, suggestions: help.suggestions };
   }
 
   /** No item answers with enough confidence: say so rather than send anyone to the wrong department. */
   unknown(lang: Lang, reason: 'no_match' | 'no_unit' | 'empty'): Reply {
-    const text = {
-      no_match: pick(lang, '我没有在《行动计划》中找到能可靠回答这个问题的内容，为避免给出错误的部门，我不做猜测。请换个说法，或提到具体的任务（如“土地”“人才”“4.3”）。', "I don't know: I found nothing in the plan that answers this reliably, and I would rather not guess a department. Try naming the task (e.g. \"land\", \"talent\", \"4.3\")."),
-      no_unit: pick(lang, '我不认识这个部门，它可能不是《行动计划》列出的责任单位。请用计划中的名称或现在的名称，例如“省商务厅牵头哪些任务？”“自然资源厅参与哪些任务？”。', 'I do not know that department: it may not be one of the units the plan names. Try its name in the plan or today, e.g. "Which tasks does the Department of Commerce lead?"'),
-      empty: pick(lang, '请输入您的问题，例如“谁牵头土地任务？”', 'Please type a question, e.g. "Who leads the land-use task?"'),
-    }[reason];
-    return { text, suggestions: this.help(lang).suggestions };
+    return { text: say(lang, UNKNOWN[reason]), suggestions: this.help(lang).suggestions };
   }
 
   clarify(options: ItemView[], lang: Lang, followUp: (v: ItemView) => string): Reply {
-    const lines = options.map((v, i) => pick(lang, `${i + 1}. ${v.id} ${v.title}`, `${i + 1}. ${v.id} ${v.titleEn} (${v.title})`));
-    return {
-      text: pick(lang, `您是不是想问以下哪一项？我不想猜错：\n${lines.join('\n')}`, `Did you mean one of these? I would rather not guess:\n${lines.join('\n')}`),
-      suggestions: options.map(followUp),
-    };
+    const lines = options.map((v, i) => listedItem(v, i, lang));
+    return { text: say(lang, 'answer.clarify', { options: lines.join('\n') }), suggestions: options.map(followUp) };
   }
 
   truncationNote(lang: Lang): string {
-    return pick(lang, `（您的问题超过${MAX_QUESTION_CHARS}字，我只读了前${MAX_QUESTION_CHARS}字。）`, `(Your question was longer than ${MAX_QUESTION_CHARS} characters; I read only the first ${MAX_QUESTION_CHARS}.)`);
+    return say(lang, 'answer.truncated', { max: MAX_QUESTION_CHARS });
   }
 }
 
-/** 2016-11-16 → 2016年11月16日 */
-function chineseDate(iso: string | null): string {
+const UNKNOWN = {
+  no_match: 'answer.unknown.noMatch',
+  no_unit: 'answer.unknown.noUnit',
+  empty: 'answer.unknown.empty',
+} as const satisfies Record<string, MessageKey>;
+
+/** 2016-11-16 → 2016年11月16日, 16 November 2016 */
+function date(lang: Lang, iso: string | null): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
-  return m ? `${m[1]}年${Number(m[2])}月${Number(m[3])}日` : '—';
+  const month = m && sayLines(lang, 'answer.months')[Number(m[2]) - 1];
+  return m && month ? say(lang, 'answer.date', { year: m[1], month, day: Number(m[3]) }) : say(lang, 'answer.notGiven');
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-
-/** 2016-11-16 → 16 November 2016 */
-function englishDate(iso: string | null): string {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso ?? '');
-  return m ? `${Number(m[3])} ${MONTHS[Number(m[2]) - 1]} ${m[1]}` : '—';
-}
-
-/** How the plan's recurring words read in English. */
-const RECURRING_EN: Record<string, string> = { 每年: 'every year', 逐年: 'year by year', 定期: 'regularly', 每季度: 'every quarter', 每半年: 'every half year', 每月: 'every month', 常态化: 'as a routine' };
-
-/** A recurring duty's keyword (每年, 定期 …) in the reader's language. */
+/** A recurring duty's keyword (每年, 定期 …) in the reader's language; one the catalogue lacks stays as the plan has it. */
 export function recurringLabel(keyword: string, lang: Lang): string {
-  return lang === 'zh' ? keyword : (RECURRING_EN[keyword] ?? keyword);
+  const key = `recurring.${keyword}`;
+  return isMessageKey(key) ? say(lang, key) : keyword;
 }
 
+/** A deadline in a list: a Chinese reader gets the plan's sentence, an English one the date, which keeps the list short. */
 function deadlineLine(v: ItemView, d: Deadline, lang: Lang): string {
-  return pick(lang, `• ${v.id}「${v.title}」到${d.year}年：${d.sentence}`, `• ${v.id} ${v.titleEn}: by the end of ${d.year} (due ${d.due})`);
+  if (lang === 'zh') return say(lang, 'answer.allDeadlines.quoted', { id: v.id, title: v.title, year: d.year, sentence: d.sentence });
+  return say(lang, 'answer.allDeadlines.due', { id: v.id, title: v.titleEn, year: d.year, due: d.due });
 }
 
 /** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
