@@ -46,7 +46,7 @@ export function turnErrorHandler(conversationState: ConversationState, logger: L
       logger.error({ event: 'state_reset_failed', err });
     }
     // The error's details go to the developer's Emulator only: an expectReplies caller would get them too.
-    if (context.activity.channelId === Channels.Emulator) {
+    if (context.activity.channelId === (Channels.Emulator as string)) {
       await context.sendTraceActivity('OnTurnError Trace', `${error}`, 'https://www.botframework.com/schemas/error', 'TurnError');
     }
     await context.sendActivity(TURN_ERROR_TEXT);

@@ -1,4 +1,4 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, type ConfigurationBotFrameworkAuthenticationOptions } from 'botbuilder';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { referenceOf } from '../dialogs/address';
 import type { MessageSender, SendOutcome } from '../scheduler';
 
@@ -108,7 +108,9 @@ export class SingleAttemptHttpClient implements CompatHttpClient {
         signal: AbortSignal.any(signals),
       });
     } catch (err) {
-      throw new Error(`Bot Connector unreachable at ${new URL(request.url).origin}: ${(err as Error).cause ?? (err as Error).message}`);
+      const cause = (err as Error).cause;
+      const why = cause instanceof Error ? cause.message : (err as Error).message;
+      throw new Error(`Bot Connector unreachable at ${new URL(request.url).origin}: ${why}`, { cause: err });
     }
     const bodyAsText = await response.text();
     if (!response.ok) {
@@ -137,7 +139,7 @@ export function createProactiveAdapter(
   timeoutMs = Number(env.SEND_TIMEOUT_SECONDS || 30) * 1000,
 ): CloudAdapter {
   const auth = new ConfigurationBotFrameworkAuthentication(
-    env as ConfigurationBotFrameworkAuthenticationOptions,
+    env,
     undefined,
     undefined,
     undefined,

@@ -33,7 +33,7 @@ export class DatabaseStorage implements Storage {
    * item at a time, and one statement is atomic by itself, so that case needs no transaction.
    */
   async write(changes: StoreItems): Promise<void> {
-    const items = Object.entries(changes);
+    const items = Object.entries(changes) as [string, { eTag?: string }][];
     if (items.length === 1) {
       await this.db.serialized(() => this.writeItem(...items[0]));
       return;

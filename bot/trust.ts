@@ -20,7 +20,7 @@ export function setCallerTrust(context: TurnContext, trust: CallerTrust): void {
 export function adminCheck(adminUserIds: readonly string[]): (context: TurnContext) => boolean {
   const admins = new Set(adminUserIds);
   return (context) => {
-    const trust = context.turnState.get(CALLER_TRUST) as CallerTrust | undefined;
+    const trust = context.turnState.get<CallerTrust | undefined>(CALLER_TRUST);
     const id = context.activity.from?.id;
     return !!id && admins.has(id) && !!trust && (trust.authenticated || trust.loopback);
   };

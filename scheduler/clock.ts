@@ -12,7 +12,7 @@ export const systemClock: Clock = {
 /** Real time passing, but starting at `start`: what `tick --now` runs on. */
 export function clockStartingAt(start: number): Clock {
   const offset = start - Date.now();
-  return { now: () => Date.now() + offset, sleep: systemClock.sleep };
+  return { now: () => Date.now() + offset, sleep: (ms) => systemClock.sleep(ms) };
 }
 
 /** A calendar date, 'YYYY-MM-DD'. Milestones are due on dates in the configured time zone. */

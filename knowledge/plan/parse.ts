@@ -45,6 +45,7 @@ const DATE = /^(\d{4})年(\d{1,2})月(\d{1,2})日(印发)?$/;
 
 function refuseNonText(raw: string): void {
   if (raw.trim() === '') throw new PlanError('the source is empty');
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
   const bad = (raw.match(/[\u0000-\u0008\u000e-\u001f\ufffd]/g) ?? []).length;
   if (bad > 0) throw new PlanError('the source is not text (it contains binary data)');
   if (/^\s*<(!doctype|html|head|body)\b/i.test(raw) || (raw.match(/<\/?[a-z][^>]*>/gi) ?? []).length > 5) {

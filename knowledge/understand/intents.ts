@@ -41,8 +41,8 @@ const PLACEHOLDER = /\{(unit|item)\}/g;
 
 function placeholderMasks(text: string): Mask[] {
   return [...text.matchAll(PLACEHOLDER)].map((m) => ({
-    start: m.index!,
-    end: m.index! + m[0].length,
+    start: m.index,
+    end: m.index + m[0].length,
     token: m[1] === 'unit' ? UNIT_TOKEN : ITEM_TOKEN,
   }));
 }

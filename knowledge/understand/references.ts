@@ -74,7 +74,7 @@ export class ReferenceFinder {
     const taken = (start: number, end: number) => refs.spans.some((s) => start < s.end && end > s.start);
     for (const { re, kind } of PATTERNS) {
       for (const m of text.matchAll(re)) {
-        const start = m.index!;
+        const start = m.index;
         const end = start + m[0].length;
         if (taken(start, end)) continue;
         const [a, b] = m.slice(1).filter((g): g is string => g !== undefined).map(number);

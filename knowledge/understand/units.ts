@@ -127,9 +127,9 @@ export class UnitRecognizer {
       if (!alias.latin || alias.form.length < 10) continue;
       const n = alias.words;
       for (let i = 0; i + n <= words.length; i++) {
-        const start = words[i].index!;
+        const start = words[i].index;
         const last = words[i + n - 1];
-        const end = last.index! + last[0].length;
+        const end = last.index + last[0].length;
         // Cheap filters first: typos rarely hit the first letter of the first and of the last word.
         if (Math.abs(end - start - alias.form.length) > 2 || text[start] !== alias.form[0] || last[0][0] !== alias.lastWordInitial) continue;
         const edits = editsWithin(text.slice(start, end), alias.form, 2);

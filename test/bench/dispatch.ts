@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const plan = parsePlan(fs.readFileSync(DEFAULT_SOURCE, 'utf8'));
   const connector = await countingConnector();
   const start = Date.parse('2027-03-24T09:00:00+08:00');
-  const clock: Clock = { now: () => start, sleep: async () => undefined };
+  const clock: Clock = { now: () => start, sleep: () => Promise.resolve() };
 
   const services = await openServices({ db, plan, clock, env: ENV });
   for (const m of await services.milestones.list()) await services.milestones.remove(m.id);

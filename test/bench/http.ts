@@ -45,6 +45,8 @@ interface CannonRequest {
   setupRequest(req: { body?: string }, context: { conversation?: string }): { body?: string };
 }
 type Autocannon = (options: Record<string, unknown>) => Promise<CannonResult>;
+// autocannon ships no types: it is loaded through require and given the one signature used here.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as Autocannon;
 
 const CONVERSATION = [
@@ -198,7 +200,7 @@ function startServer(dbPath: string): Promise<StartedServer> {
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
     // The server's log lines are read (and dropped) for the whole run, so that stdout never blocks it.
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+    readline.createInterface({ input: child.stdout }).on('line', (line) => {
       const record = parseLine(line);
       if (record?.event === 'listening') resolve({ child, pid: child.pid!, url: String(record.url) });
     });

@@ -119,4 +119,4 @@ function worstCase(engine: AnswerEngine): { count: number; max: number } {
   return { count: hostile.length, max: Math.max(...times) };
 }
 
-main();
+void main();

@@ -48,8 +48,8 @@ export function judge(c: EvalCase, a: Answer): string[] {
       const allow = new Set(c.allow ?? []);
       const missing = [...want].filter((t) => !ids.includes(t));
       const extra = ids.filter((t) => !want.has(t) && !allow.has(t));
-      if (missing.length) why.push(`missing ${missing}`);
-      if (extra.length) why.push(`extra ${extra}`);
+      if (missing.length) why.push(`missing ${missing.join(',')}`);
+      if (extra.length) why.push(`extra ${extra.join(',')}`);
       break;
     }
     case 'topic':
@@ -58,12 +58,12 @@ export function judge(c: EvalCase, a: Answer): string[] {
     case 'deadline':
     case 'assessment': {
       const tasks = c.tasks ?? (c.task ? [c.task] : []);
-      if (tasks.length && !tasks.includes(ids[0])) why.push(`top task ${ids[0]} not in ${tasks}`);
+      if (tasks.length && !tasks.includes(ids[0])) why.push(`top task ${ids[0]} not in ${tasks.join(',')}`);
       break;
     }
     case 'oos':
     case 'chitchat':
-      if (ids.length) why.push(`answered with tasks ${ids} for an out-of-scope question`);
+      if (ids.length) why.push(`answered with tasks ${ids.join(',')} for an out-of-scope question`);
       break;
   }
   for (const m of c.mention ?? []) if (!m.split('|').some((alt) => a.answer.includes(alt))) why.push(`answer lacks ${m}`);

@@ -30,4 +30,4 @@ async function main(files: string[]) {
   await db.close();
 }
 
-main(process.argv.slice(2));
+void main(process.argv.slice(2));

@@ -20,7 +20,8 @@ export class FakeClock implements Clock {
     this.time += ms;
   }
 
-  async sleep(ms: number): Promise<void> {
+  sleep(ms: number): Promise<void> {
     this.time += ms;
+    return Promise.resolve();
   }
 }

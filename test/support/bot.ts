@@ -9,7 +9,7 @@ import { type CapturedLogs, captureLogs } from './logs';
 export type Reply = Partial<Activity>;
 
 /** The answering engine over a knowledge base built in memory; close it when the suite ends. */
-export async function openEngine(): Promise<{ engine: AnswerEngine; close(): Promise<void> }> {
+export async function openEngine(): Promise<{ engine: AnswerEngine; close: () => Promise<void> }> {
   const { db, engine } = await openKnowledge({ dbPath: ':memory:' });
   return { engine, close: () => db.close() };
 }

@@ -68,7 +68,7 @@ describe('a web conversation', () => {
   test('a message gets its echo, with the page’s clientActivityID, then the bot’s answer', async () => {
     const res = await sendToConversation(server, conversation, typed('谁牵头土地任务？', 'client-1'));
     expect(res.status).toBe(200);
-    const { id, activities } = res.body as { id: string; activities: Array<Record<string, any>> };
+    const { id, activities } = res.body as { id: string; activities: Array<Record<string, unknown>> };
     const [echo, answer, ...more] = activities;
     expect(more).toEqual([]);
     // The server says who is talking, whatever the page claimed.
@@ -85,7 +85,7 @@ describe('a web conversation', () => {
 
   test('a card button’s click, which posts its question as the value, is answered like the typed question', async () => {
     const click = { type: 'message', value: { question: '4.3的配合单位有哪些？' }, channelData: { clientActivityID: 'click-1', postBack: true } };
-    const { activities } = (await sendToConversation(server, conversation, click)).body as { activities: Array<Record<string, any>> };
+    const { activities } = (await sendToConversation(server, conversation, click)).body as { activities: Array<Record<string, unknown>> };
     expect(activities[0].channelData).toEqual({ clientActivityID: 'click-1', postBack: true });
     expect(activities[1].text).toContain('配合单位（3个）：省发展改革委、省住房城乡建设厅、省商务厅');
   });
