@@ -135,7 +135,7 @@ export class MainDialog extends ComponentDialog {
       await context.sendActivity(cancelledReply(lang));
       return inner.cancelAllDialogs();
     }
-    await context.sendActivity(command.kind === 'help' ? helpReply(lang) : pongReply());
+    await context.sendActivity(command.kind === 'help' ? helpReply(this.deps.engine.help(lang)) : pongReply());
     // Help and ping leave a pending clarification waiting for its answer.
     return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
   }

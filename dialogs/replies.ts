@@ -1,7 +1,7 @@
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
 import type { Answer, Lang } from '../knowledge';
 import { itemCard } from './cards';
-import { CANCELLED_TEXT, EXAMPLE_QUESTIONS, HELP_TEXT, PONG_TEXT, WELCOME_TEXT } from './texts';
+import { CANCELLED_TEXT, EXAMPLE_QUESTIONS, PONG_TEXT, WELCOME_TEXT } from './texts';
 
 type Reply = Partial<Activity>;
 
@@ -27,8 +27,9 @@ export function welcomeReply(): Reply {
   return textWithButtons(WELCOME_TEXT, [...EXAMPLE_QUESTIONS.zh, ...EXAMPLE_QUESTIONS.en]);
 }
 
-export function helpReply(lang: Lang): Reply {
-  return textWithButtons(HELP_TEXT[lang], EXAMPLE_QUESTIONS[lang]);
+/** The one help text, the engine's, whether asked with 帮助 or in a question ("how do I use this?"). */
+export function helpReply(help: { text: string; suggestions: string[] }): Reply {
+  return textWithButtons(help.text, help.suggestions);
 }
 
 export function cancelledReply(lang: Lang): Reply {

@@ -9,8 +9,6 @@ export const EXAMPLE_QUESTIONS: Record<Lang, string[]> = { zh: sayLines('zh', 'd
 /** The welcome is bilingual: nobody has written anything yet that would tell the language. */
 export const WELCOME_TEXT = [say('zh', 'dialog.welcome'), say('en', 'dialog.welcome')].join('\n\n');
 
-export const HELP_TEXT = inEach('dialog.help');
-
 export const CANCELLED_TEXT = inEach('dialog.cancelled');
 
 /** The reply to `ping`: proves the bot is up without consulting the knowledge base. */

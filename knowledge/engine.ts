@@ -114,6 +114,11 @@ export class AnswerEngine {
     return { ...base, ...result, answer, context: { ...about, lang: q.lang } };
   }
 
+  /** How to use the assistant: the text a question like "how do I use this?" is answered with. */
+  help(lang: Lang): { text: string; suggestions: string[] } {
+    return this.composer.help(lang);
+  }
+
   /** What the knowledge base holds, for health checks. */
   summary(): { items: number; tasks: number; units: number; deadlines: number } {
     const { items, deadlines } = this.views.plan;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { type Activity, ActivityTypes } from 'botbuilder';
 import { openDatabase } from '../../db';
 import { type AnswerEngine } from '../../knowledge';
-import { HELP_TEXT, TURN_ERROR_TEXT, WELCOME_TEXT } from '../../dialogs/texts';
+import { TURN_ERROR_TEXT, WELCOME_TEXT } from '../../dialogs/texts';
 import { openEngine, say, startTestBot, type TestBot, view } from '../support/bot';
 
 let engine: AnswerEngine;
@@ -64,7 +64,7 @@ test('in a Teams channel the @mention of the bot is not part of the message', as
   const { adapter } = await start();
   const mention = { type: 'mention', mentioned: { id: 'bot', name: 'EDZ Assistant' }, text: '<at>EDZ Assistant</at>' };
   const [reply] = await say(adapter, { type: 'message', text: '<at>EDZ Assistant</at> 帮助', entities: [mention] });
-  expect(view(reply).text).toBe(HELP_TEXT.zh);
+  expect(view(reply).text).toBe(engine.help('zh').text);
 });
 
 test('a restart between two turns keeps what "it" was: new storage, bot and adapter on the same SQLite file', async () => {

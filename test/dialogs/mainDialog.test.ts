@@ -2,7 +2,7 @@ import { AutoSaveStateMiddleware, ConversationState, MemoryStorage, UserState } 
 import { DialogTestClient } from 'botbuilder-testing';
 import type { AnswerEngine } from '../../knowledge';
 import { createMainDialog } from '../../dialogs/mainDialog';
-import { CANCELLED_TEXT, HELP_TEXT } from '../../dialogs/texts';
+import { CANCELLED_TEXT } from '../../dialogs/texts';
 import { openEngine, type Reply, view } from '../support/bot';
 import { captureLogs } from '../support/logs';
 
@@ -152,23 +152,30 @@ describe('help and cancel work from anywhere', () => {
     const c = conversation();
     await c.say('谁牵头土地任务？');
     const help = await c.say('帮助');
-    expect(help.text).toBe(HELP_TEXT.zh);
-    expect(help.buttons).toEqual(['谁牵头土地任务？', '省商务厅牵头哪些任务？']);
-    expect((await c.say('Help!')).text).toBe(HELP_TEXT.en);
+    expect(help.text).toBe(engine.help('zh').text);
+    expect(help.buttons).toEqual(engine.help('zh').suggestions);
+    expect((await c.say('Help!')).text).toBe(engine.help('en').text);
     expect((await c.say('配合单位有哪些？')).text).toContain('4.3「完善土地开发利用机制」的配合单位');
+  });
+
+  test('there is one help text: 帮助 and a question about using the assistant get the same', async () => {
+    const c = conversation();
+    const command = await c.say('帮助');
+    expect(command.text).toContain('一个窗口受理');
+    expect((await c.say('这个助手怎么使用？')).text).toBe(command.text);
   });
 
   test('help during a clarification keeps the choice open', async () => {
     const c = conversation();
     await c.say('园区建设谁牵头？');
-    expect((await c.say('help')).text).toBe(HELP_TEXT.en);
+    expect((await c.say('help')).text).toBe(engine.help('en').text);
     expect((await c.say('2')).text).toContain('3.3「打造特色产业园区、特色小镇」由省商务厅牵头');
   });
 
   test('"?" gets help in the language the user has been writing', async () => {
     const c = conversation();
     await c.say('Who leads the land-use task?');
-    expect((await c.say('?')).text).toBe(HELP_TEXT.en);
+    expect((await c.say('?')).text).toBe(engine.help('en').text);
   });
 
   test('取消 forgets what the conversation was about', async () => {
