@@ -72,9 +72,15 @@ function responsibility(v: ItemView, lang: Lang): string {
 }
 
 /** The next questions about one item, phrased so that they work typed or clicked on any channel. */
-export function itemFollowUps(v: ItemView, lang: Lang): string[] {
-  return sayLines(lang, 'answer.followUps', { id: v.id });
+/** The questions people ask next about an item (its co-units, deadlines, text), less the one just answered. */
+export function itemFollowUps(v: ItemView, lang: Lang, answered?: FollowUp): string[] {
+  const questions = sayLines(lang, 'answer.followUps', { id: v.id });
+  return answered === undefined ? questions : questions.filter((_q, i) => FOLLOW_UPS[i] !== answered);
 }
+
+/** What each line of answer.followUps asks, in order. */
+const FOLLOW_UPS = ['co_units', 'deadline', 'original'] as const;
+type FollowUp = (typeof FOLLOW_UPS)[number];
 
 /** The sentences of an item that best answer, best first; `weight` says how much each matched term counts. */
 export function answeringSentences(v: ItemView, terms: Map<string, number>, weight: (t: string) => number, max = 2): string[] {
@@ -124,7 +130,7 @@ export class Composer {
       lead: unitName(v.lead, lang),
       source: source(v, lang),
     });
-    return { text, suggestions: itemFollowUps(v, lang) };
+    return { text, suggestions: itemFollowUps(v, lang, 'co_units') };
   }
 
   /** The sentences that answer (best first), quoted in the plan's order, with who is responsible and where it stands. */
@@ -140,7 +146,7 @@ export class Composer {
     const english = lang === 'en';
     const heading = say(lang, 'answer.summarized', { item: quotedItem(v, lang), summary: english ? v.summaryEn : '' });
     const body = english
-      ? [quote(excerpt(best[0] ?? '')), responsibility(v, lang), source(v, lang)]
+      ? [quote(best[0] ?? ''), responsibility(v, lang), source(v, lang)]
       : [best.map(quote).join('\n'), responsibility(v, lang)];
     return [heading, ...body].join('\n');
   }
@@ -148,7 +154,7 @@ export class Composer {
   original(v: ItemView, lang: Lang): Reply {
     const after = lang === 'zh' ? [responsibility(v, lang)] : [...englishSummary(v, lang), source(v, lang)];
     const text = [say(lang, 'answer.original', { item: quotedItem(v, lang) }), v.text, ...after].join('\n');
-    return { text, suggestions: itemFollowUps(v, lang).slice(0, 2) };
+    return { text, suggestions: itemFollowUps(v, lang, 'original') };
   }
 
   deadline(v: ItemView, lang: Lang): Reply {
@@ -159,7 +165,7 @@ export class Composer {
       ),
     ];
     const text = lines.length ? this.timeRequirements(v, lang, lines) : this.noDeadline(v, lang);
-    return { text, suggestions: itemFollowUps(v, lang) };
+    return { text, suggestions: itemFollowUps(v, lang, 'deadline') };
   }
 
   private timeRequirements(v: ItemView, lang: Lang, lines: string[]): string {
@@ -218,7 +224,7 @@ export class Composer {
     const who = this.unitsHeading(units, mentioned, lang);
     const list = (items: ItemView[]) => items.map((v, i) => listedItem(v, i, lang)).join('\n');
     const ids = (items: ItemView[]) => items.map((v) => v.id).join(say(lang, 'list.enumeration'));
-    const parts = [say(lang, 'answer.units', { who, led: led.length, shared: shared.length })];
+    const parts = [say(lang, led.length ? (shared.length ? 'answer.units' : 'answer.units.onlyLeads') : 'answer.units.onlyShares', { who, led: led.length, shared: shared.length })];
     if (led.length) parts.push(say(lang, 'answer.units.leads'), list(led));
     if (shared.length && !(onlyLed && led.length)) parts.push(say(lang, 'answer.units.coResponsible'), list(shared));
     else if (shared.length) parts.push(say(lang, 'answer.units.alsoShared', { ids: ids(shared) }));
@@ -272,7 +278,9 @@ export class Composer {
       say(lang, 'answer.document.title', { title: named(lang, d.title, o.title) }),
       say(lang, 'answer.document.number', { number }),
       say(lang, 'answer.document.issuer', { issuer: named(lang, d.issuer ?? notGiven, o.issuer) }),
-      say(lang, 'answer.document.dates', { signed: date(lang, d.signedDate), printed: date(lang, d.printedDate), publication }),
+      d.printedDate === d.signedDate
+        ? say(lang, 'answer.document.sameDates', { date: date(lang, d.signedDate), publication })
+        : say(lang, 'answer.document.dates', { signed: date(lang, d.signedDate), printed: date(lang, d.printedDate), publication }),
     ];
   }
 
@@ -372,8 +380,11 @@ function deadlineLine(v: ItemView, d: Deadline, lang: Lang): string {
 }
 
 /** A Chinese quote inside an English answer stays short, so that the answer reads as English. */
+/** A long sentence up to its last clause (，；：) within `max` characters, never cut mid-phrase. */
 function excerpt(sentence: string, max = 60): string {
-  return sentence.length > max ? `${sentence.slice(0, max)}…` : sentence;
+  if (sentence.length <= max) return sentence;
+  const end = Math.max(...['，', '；', '：'].map((mark) => sentence.lastIndexOf(mark, max)));
+  return end > 0 ? `${sentence.slice(0, end)}…` : sentence;
 }
 
 /** The clause of a goal sentence that holds its figure, and the clause after it: 通过5年的努力，全省经济开发区综合实力显著提升. */

@@ -266,3 +266,35 @@ describe('a topic that is a unit’s own business', () => {
     expect(a).toMatchObject({ status: 'answered', taskIds: ['2.1'] });
   });
 });
+
+describe('what a newcomer found repetitive or odd', () => {
+  test('the next questions offered after an answer do not repeat the question just answered', () => {
+    const deadline = engine.answer('When is the deadline for the administrative system reform?');
+    expect(deadline.taskIds[0]).toBe('1.1');
+    expect(deadline.suggestions).not.toContain('What are the deadlines of 1.1?');
+    expect(deadline.suggestions).toContain('Who else is responsible for 1.1?');
+    expect(engine.answer('4.3的配合单位有哪些？').suggestions).not.toContain('4.3的配合单位有哪些？');
+  });
+
+  test('a unit that leads nothing is said to lead nothing, not “0 items”', () => {
+    const a = engine.answer('市场监管局参与哪些任务');
+    expect(a.answer).toContain('不牵头任务，配合5项');
+    expect(a.answer).not.toMatch(/牵头0项/);
+    expect(engine.answer('Which tasks does the market regulation administration take part in?').answer).toContain('leads no item of the plan');
+  });
+
+  test('the document’s signing and issuing date, being one day, is given once', () => {
+    const a = engine.answer('What are the five actions?');
+    expect(a.answer.match(/16 November 2016/g)).toHaveLength(1);
+    expect(engine.answer('这个文件是什么时候印发的？').answer).toContain('成文和印发日期：2016年11月16日');
+  });
+
+  test('an English answer quotes the sentence that answers whole, and a shortened sentence ends at a clause', () => {
+    const a = engine.answer('Can investors get approvals through one window?');
+    const quoted = /From the text: 「(.+)」/.exec(a.answer)![1];
+    expect(quoted.endsWith('。')).toBe(true);
+    for (const line of engine.answer('What are all the deadlines of the plan?').answer.split('\n')) {
+      if (line.includes('…')) expect(line).toMatch(/[\u3400-\u9fff]…/);
+    }
+  });
+});
