@@ -10,10 +10,11 @@ const LABELS = {
 } as const;
 
 /**
- * An item as a card: what it is, who leads it (with today's name), who works with it, its
- * deadlines and where the plan says so, and buttons for the questions people ask next.
+ * An item as a card: what it is, the plan's sentences the answer quotes, who leads it (with
+ * today's name), who works with it, its deadlines and where the plan says so, and buttons for the
+ * questions people ask next.
  */
-export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[]): Record<string, unknown> {
+export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[], quotes: readonly string[] = []): Record<string, unknown> {
   const l = LABELS[lang];
   const deadlines = [...item.deadlines.map((d) => l.due(d.due)), ...item.recurring.map((r) => l.recurring(r.keyword))];
   return {
@@ -24,6 +25,7 @@ export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[]): R
       { type: 'TextBlock', text: `${item.id} ${lang === 'en' ? item.titleEn : item.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
       // An English reader still sees the Chinese title, which is what the plan and the officials use.
       { type: 'TextBlock', text: lang === 'en' ? `${item.title} · ${item.actionTitleEn}` : item.actionTitle, isSubtle: true, spacing: 'None', wrap: true },
+      ...quotes.map((quote) => ({ type: 'TextBlock', text: `「${quote}」`, wrap: true })),
       {
         type: 'FactSet',
         facts: [

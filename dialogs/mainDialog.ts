@@ -159,7 +159,7 @@ export class MainDialog extends ComponentDialog {
       const options: ClarifyOptions = { text: answer.answer, options: answer.suggestions };
       return step.beginDialog(CLARIFY_DIALOG, options);
     }
-    await step.context.sendActivity(answerReply(answer));
+    await step.context.sendActivity(answerReply(answer, step.context.activity.channelId));
     return step.endDialog();
   }
 

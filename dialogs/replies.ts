@@ -1,4 +1,4 @@
-import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
+import { type Activity, CardFactory, Channels, MessageFactory } from 'botbuilder';
 import type { Answer, Lang } from '../knowledge';
 import { itemCard } from './cards';
 import { CANCELLED_TEXT, EXAMPLE_QUESTIONS, PONG_TEXT, WELCOME_TEXT } from './texts';
@@ -6,16 +6,29 @@ import { CANCELLED_TEXT, EXAMPLE_QUESTIONS, PONG_TEXT, WELCOME_TEXT } from './te
 type Reply = Partial<Activity>;
 
 /**
- * How an answer is shown. An answer about one item gets the item's card, its next questions as
- * the card's buttons; anything else (lists, help, "I don't know") is text with its suggestions as
- * buttons under it. Every reply carries the answer as plain text for channels that show no cards.
+ * Channels that render Adaptive Cards 1.4, as Bot Framework documents them: there the card says it
+ * all and its text is the answer's first sentence, so nothing is shown twice. Every other channel
+ * gets the whole answer as text, with the card for those that can use it.
  */
-export function answerReply(answer: Answer): Reply {
+const CARD_CHANNELS: ReadonlySet<string> = new Set([Channels.Msteams, Channels.Webchat, Channels.Directline, Channels.Emulator]);
+
+/**
+ * How an answer is shown. An answer about one item gets the item's card (with the sentences it
+ * quotes), its next questions as the card's buttons; anything else (lists, help, "I don't know")
+ * is text with its suggestions as buttons under it.
+ */
+export function answerReply(answer: Answer, channelId: string | undefined): Reply {
   const [item] = answer.items;
   if (answer.status === 'answered' && answer.items.length === 1) {
-    return MessageFactory.attachment(CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions)), answer.answer);
+    const card = CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions, answer.quotes));
+    return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? leadSentence(answer.answer) : answer.answer);
   }
   return textWithButtons(answer.answer, answer.suggestions);
+}
+
+/** The answer's first line, which says what it is about (4.3「…」由省国土资源厅牵头。), ending as a sentence. */
+function leadSentence(text: string): string {
+  return text.split('\n')[0].replace(/[：:]$/, (colon) => (colon === '：' ? '。' : '.'));
 }
 
 /** 您是不是想问…: the engine's options, each a complete question, as buttons; the text numbers them for typing. */

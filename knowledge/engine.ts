@@ -37,6 +37,8 @@ export interface Answer {
   truncated: boolean;
   /** Items to show as cards, in the order of taskIds. */
   items: ItemView[];
+  /** The plan's sentences the answer quotes (for one item's card); empty when it quotes none. */
+  quotes: string[];
   context: AnswerContext;
 }
 
@@ -237,6 +239,7 @@ export class AnswerEngine {
       answer: r.text,
       suggestions: r.suggestions,
       items: taskIds.map((id) => this.views.item(id)),
+      quotes: [],
       context: { itemIds: listed },
     };
   }
@@ -286,6 +289,7 @@ export class AnswerEngine {
       answer: reply.text,
       suggestions: reply.suggestions,
       items: [v],
+      quotes: reply.quotes ?? [],
       context: { itemId: v.id },
     };
   }
@@ -363,7 +367,7 @@ export class AnswerEngine {
   }
 
   private reply(intent: Intent, status: AnswerStatus, reply: Reply) {
-    return { intent, status, taskIds: [] as string[], departments: [] as string[], answer: reply.text, suggestions: reply.suggestions, items: [] as ItemView[], context: {} as AnswerContext };
+    return { intent, status, taskIds: [] as string[], departments: [] as string[], answer: reply.text, suggestions: reply.suggestions, items: [] as ItemView[], quotes: [] as string[], context: {} as AnswerContext };
   }
 }
 

@@ -10,6 +10,8 @@ export interface Reply {
   text: string;
   /** Questions a person is likely to ask next, as buttons. */
   suggestions: string[];
+  /** The plan's own sentences the text quotes, for a card to show beside the item's facts. */
+  quotes?: string[];
 }
 
 /** A text with a note in brackets: an English name with the plan's Chinese one, a document number with its notice. */
@@ -102,7 +104,7 @@ export class Composer {
 
   /** Who leads; `asked` are the units the question named (是财政厅吗？), which the reply confirms or corrects. */
   lead(v: ItemView, lang: Lang, asked: string[] = []): Reply {
-    if (!v.lead) return { text: this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
+    if (!v.lead) return { ...this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
     const text = say(lang, 'answer.lead', {
       verdict: this.verdict(v, lang, asked),
       item: itemName(v, lang),
@@ -122,7 +124,7 @@ export class Composer {
   }
 
   coUnits(v: ItemView, lang: Lang): Reply {
-    if (!v.lead) return { text: this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
+    if (!v.lead) return { ...this.quote(v, lang, []), suggestions: itemFollowUps(v, lang) };
     const text = say(lang, 'answer.coUnits', {
       item: itemName(v, lang),
       count: v.coUnits.length,
@@ -135,26 +137,25 @@ export class Composer {
 
   /** The sentences that answer (best first), quoted in the plan's order, with who is responsible and where it stands. */
   content(v: ItemView, lang: Lang, quoted: string[]): Reply {
-    return { text: this.quote(v, lang, quoted), suggestions: itemFollowUps(v, lang) };
+    return { ...this.quote(v, lang, quoted), suggestions: itemFollowUps(v, lang) };
   }
 
-  private quote(v: ItemView, lang: Lang, quoted: string[]): string {
+  private quote(v: ItemView, lang: Lang, quoted: string[]): { text: string; quotes: string[] } {
     // Best first: the sentence that answers leads, even when the item says something else before it.
     const best = quoted.length ? quoted : sentences(v.text).slice(1, 2);
     const quote = (sentence: string) => say(lang, 'answer.quoted', { sentence });
-    // A Chinese reader gets the sentences whole; an English one the overlay's summary, an excerpt and the source.
+    // A Chinese reader gets the sentences; an English one the overlay's summary, the best sentence and the source.
     const english = lang === 'en';
+    const quotes = english ? best.slice(0, 1) : best;
     const heading = say(lang, 'answer.summarized', { item: quotedItem(v, lang), summary: english ? v.summaryEn : '' });
-    const body = english
-      ? [quote(best[0] ?? ''), responsibility(v, lang), source(v, lang)]
-      : [best.map(quote).join('\n'), responsibility(v, lang)];
-    return [heading, ...body].join('\n');
+    const body = english ? [quote(quotes[0] ?? ''), responsibility(v, lang), source(v, lang)] : [quotes.map(quote).join('\n'), responsibility(v, lang)];
+    return { text: [heading, ...body].join('\n'), quotes };
   }
 
   original(v: ItemView, lang: Lang): Reply {
     const after = lang === 'zh' ? [responsibility(v, lang)] : [...englishSummary(v, lang), source(v, lang)];
     const text = [say(lang, 'answer.original', { item: quotedItem(v, lang) }), v.text, ...after].join('\n');
-    return { text, suggestions: itemFollowUps(v, lang, 'original') };
+    return { text, suggestions: itemFollowUps(v, lang, 'original'), quotes: [v.text] };
   }
 
   deadline(v: ItemView, lang: Lang): Reply {
@@ -165,7 +166,8 @@ export class Composer {
       ),
     ];
     const text = lines.length ? this.timeRequirements(v, lang, lines) : this.noDeadline(v, lang);
-    return { text, suggestions: itemFollowUps(v, lang, 'deadline') };
+    const quotes = [...v.deadlines, ...v.recurring].map((d) => d.sentence);
+    return { text, suggestions: itemFollowUps(v, lang, 'deadline'), quotes };
   }
 
   private timeRequirements(v: ItemView, lang: Lang, lines: string[]): string {

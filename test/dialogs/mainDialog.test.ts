@@ -14,13 +14,13 @@ beforeAll(async () => {
 });
 afterAll(() => closeEngine());
 
-/** The main dialog alone, as botbuilder-testing drives it: one conversation, state in memory. */
-function conversation() {
+/** The main dialog alone, as botbuilder-testing drives it: one conversation on a channel, state in memory. */
+function conversation(channelId = 'test') {
   const storage = new MemoryStorage();
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
   const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger: captureLogs().logger });
-  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
+  const client = new DialogTestClient(channelId, dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
   return {
     /** Sends a message (or a card click) and returns what the user sees of the single reply. */
     async say(input: string | Reply) {
@@ -30,6 +30,28 @@ function conversation() {
     },
   };
 }
+
+describe('a card channel is not shown the answer twice', () => {
+  test('on Web Chat, Teams and the Emulator the text is the answer’s first sentence and the card holds the rest', async () => {
+    for (const channel of ['webchat', 'msteams', 'emulator']) {
+      const lead = await conversation(channel).say('谁牵头土地任务？');
+      expect(lead.text).toBe('4.3「完善土地开发利用机制」由省国土资源厅（现省自然资源厅）牵头。');
+      expect(lead.facts['配合单位']).toBe('省发展改革委、省住房城乡建设厅、省商务厅');
+    }
+  });
+
+  test('a quoting answer puts the plan’s sentences on the card; a channel without cards gets them in the text', async () => {
+    const question = '项目审批能不能在一个窗口办完？';
+    const web = await conversation('webchat').say(question);
+    const plain = await conversation('sms').say(question);
+    expect(web.text.split('\n')).toHaveLength(1);
+    const quoted = web.card!.body.map((b) => b.text ?? '').filter((t) => t.startsWith('「'));
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(quoted.some((q) => q.includes('一个窗口受理'))).toBe(true);
+    for (const q of quoted) expect(plain.text).toContain(q.slice(1, -1));
+    expect(plain.text.split('\n').length).toBeGreaterThan(2);
+  });
+});
 
 describe('answers and follow-ups in Chinese', () => {
   test('谁牵头土地任务？ → 配合单位有哪些？ → 有什么时间要求？ → 原文 stays on the land task', async () => {
