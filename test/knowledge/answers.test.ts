@@ -298,3 +298,9 @@ describe('what a newcomer found repetitive or odd', () => {
     }
   });
 });
+
+test('税务部门, the merged tax authority, is the plan’s two tax bureaus, not a near miss of 商务部门', () => {
+  const a = engine.answer('现在国税地税合并成税务局了，计划里税务部门参与了哪几项任务？');
+  expect(a.departments).toEqual(['省地税局', '省国税局']);
+  expect(a.taskIds).toEqual(['5.2']);
+});
