@@ -1,7 +1,6 @@
-import path from 'node:path';
 import fs from 'node:fs';
 import { z } from 'zod';
-import { detectLang, type Lang } from '../knowledge';
+import { detectLang, type Lang, projectPath } from '../knowledge';
 import type { SchedulerCommand } from '../scheduler';
 
 /**
@@ -40,7 +39,7 @@ const commandWordsSchema = z
 
 export type CommandWords = z.infer<typeof commandWordsSchema>;
 
-export const COMMAND_WORDS_FILE = path.join(__dirname, 'commands.json');
+export const COMMAND_WORDS_FILE = projectPath('dialogs', 'commands.json');
 
 /** Reads and checks the command words; a bad file stops start-up with what is wrong. */
 export function loadCommandWords(file = COMMAND_WORDS_FILE): CommandWords {
