@@ -1,8 +1,9 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { ensureBuilt, startArguments } from '../support/build';
 
 /**
  * `npm start` runs the compiled JavaScript in dist/ (built by `npm install` through `prepare`). This
@@ -14,27 +15,6 @@ import readline from 'node:readline';
 jest.setTimeout(120_000);
 
 const ROOT = path.join(__dirname, '..', '..');
-const ENTRY = path.join(ROOT, 'dist', 'bot', 'index.js');
-const SOURCES = ['bot', 'catalogue', 'db', 'dialogs', 'knowledge', 'scheduler'];
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const file = path.join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(file));
-    else if (/\.(ts|json)$/.test(entry.name)) newest = Math.max(newest, fs.statSync(file).mtimeMs);
-  }
-  return newest;
-}
-
-function ensureBuilt(): void {
-  const sources = Math.max(
-    ...SOURCES.map((d) => newestSource(path.join(ROOT, d))),
-    fs.statSync(path.join(ROOT, 'tsconfig.build.json')).mtimeMs,
-  );
-  if (fs.existsSync(ENTRY) && fs.statSync(ENTRY).mtimeMs >= sources) return;
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-}
 
 let dir: string;
 let child: ChildProcess;
@@ -44,9 +24,7 @@ beforeAll(async () => {
   ensureBuilt();
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-compiled-'));
   // The start command of package.json, run by node itself so that the test can stop it.
-  const start = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts.start;
-  const [command, ...args] = start.split(' ');
-  expect(command).toBe('node');
+  const args = startArguments();
   expect(args.at(-1)).toBe('dist/bot/index.js');
   child = spawn(process.execPath, args, {
     cwd: ROOT,
