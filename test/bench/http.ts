@@ -78,6 +78,8 @@ const TARGET_LOAD_MB = 250;
 interface Load {
   result: CannonResult;
   maxRssMb: number;
+  /** The server's CPU time (user + system) per request, ms: steadier than req/s on a shared machine. */
+  cpuMsPerRequest: number;
 }
 
 interface Round {
@@ -122,6 +124,7 @@ async function main(): Promise<void> {
 async function run(url: string, turns: string[], duration: number, connections: number, pid: number): Promise<Load> {
   let maxRssMb = residentMb(pid);
   const sampler = setInterval(() => (maxRssMb = Math.max(maxRssMb, residentMb(pid))), 250);
+  const cpuBefore = cpuMs(pid);
   try {
     const result = await autocannon({
       url,
@@ -132,7 +135,7 @@ async function run(url: string, turns: string[], duration: number, connections: 
       requests: turns.map(turnRequest),
       verifyBody: (body: string) => body.includes('"activities":[{"type":"message"'),
     });
-    return { result, maxRssMb };
+    return { result, maxRssMb, cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) };
   } finally {
     clearInterval(sampler);
   }
@@ -159,6 +162,17 @@ function turnRequest(text: string): CannonRequest {
   };
 }
 
+/** The CPU time a process has used (user + system), in ms, from /proc (Linux); NaN elsewhere. */
+function cpuMs(pid: number): number {
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks (100 per second).
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return NaN;
+  }
+}
+
 /** The resident set size of a process in MB, as process.memoryUsage().rss would report it inside it. */
 function residentMb(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
@@ -179,6 +193,7 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
       l.result.requests.total,
       l.result.errors + l.result.timeouts + l.result.non2xx + l.result.mismatches,
       l.maxRssMb.toFixed(0),
+      l.cpuMsPerRequest.toFixed(2),
     ]);
   const lines = [
     '',
@@ -187,7 +202,7 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
     `${rounds.length} rounds of stateful echo, questions, stateless echo (ping), ${duration} s each`,
     `Node ${process.version}, ${os.cpus().length} CPUs shared by the server and the load generator`,
     '',
-    row(['load', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'failed', 'max RSS MB']),
+    row(['load', 'req/s', 'p50 ms', 'p99 ms', 'requests', 'failed', 'max RSS MB', 'CPU ms/req']),
     ...rounds.flatMap((r, i) => [
       line(`${i + 1}. stateful echo`, r.echo),
       line(`${i + 1}. questions (10 turns)`, r.questions),
