@@ -1,7 +1,6 @@
-import path from 'node:path';
 import fs from 'node:fs';
 import { z } from 'zod';
-import { detectLang, type Lang } from '../knowledge';
+import { detectLang, type Lang, projectPath } from '../knowledge';
 import type { SchedulerCommand } from '../scheduler';
 
 /**
@@ -12,6 +11,8 @@ import type { SchedulerCommand } from '../scheduler';
 
 export type Command =
   | { kind: 'help' | 'cancel' | 'ping'; lang?: Lang }
+  /** `echo <text>`: the text back, kept in the conversation's state (the HTTP benchmark's floor). */
+  | { kind: 'echo'; text: string; lang?: Lang }
   /** One of the reminders' commands (绑定, 进展, 2026年考核结果 …), run by the scheduler. */
   | { kind: 'scheduler'; command: SchedulerCommand; lang: Lang };
 
@@ -35,12 +36,12 @@ const languageTable = z
   })
   .strict();
 const commandWordsSchema = z
-  .object({ zh: languageTable, en: languageTable, anyLanguage: z.object({ help: words, ping: words }).strict() })
+  .object({ zh: languageTable, en: languageTable, anyLanguage: z.object({ help: words, ping: words, echo: words }).strict() })
   .strict();
 
 export type CommandWords = z.infer<typeof commandWordsSchema>;
 
-export const COMMAND_WORDS_FILE = path.join(__dirname, 'commands.json');
+export const COMMAND_WORDS_FILE = projectPath('dialogs', 'commands.json');
 
 /** Reads and checks the command words; a bad file stops start-up with what is wrong. */
 export function loadCommandWords(file = COMMAND_WORDS_FILE): CommandWords {
@@ -105,6 +106,7 @@ function grammarOf(lang: Lang, table: CommandWords['zh']): LanguageGrammar {
 export class CommandReader {
   private readonly grammars: LanguageGrammar[];
   private readonly conversational = new Map<string, Command>();
+  private readonly echo: RegExp;
 
   constructor(commandWords: CommandWords = loadCommandWords()) {
     this.grammars = (['zh', 'en'] as const).map((lang) => grammarOf(lang, commandWords[lang]));
@@ -114,11 +116,18 @@ export class CommandReader {
     }
     commandWords.anyLanguage.help.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'help' }));
     commandWords.anyLanguage.ping.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'ping' }));
+    this.echo = new RegExp(`^(?:${alternatives(commandWords.anyLanguage.echo)}) (.+)$`, 'is');
   }
 
   /** The command a message is, if it is one: "Help!", " 取消。", "CANCEL", "完成４．３" all count. */
   read(text: string): Command | undefined {
-    return this.schedulerCommand(text) ?? this.conversationalCommand(text);
+    return this.schedulerCommand(text) ?? this.conversationalCommand(text) ?? this.echoCommand(text);
+  }
+
+  /** `echo <text>`, in the language of the text. */
+  private echoCommand(text: string): Command | undefined {
+    const echoed = this.echo.exec(text.trim())?.[1];
+    return echoed ? { kind: 'echo', text: echoed, lang: spokenLang(echoed) } : undefined;
   }
 
   private conversationalCommand(text: string): Command | undefined {

@@ -16,10 +16,16 @@ import { addressOf } from './address';
 import { submittedQuestion } from './cards';
 import { CLARIFY_DIALOG, ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { type Command, CommandReader, spokenLang } from './commands';
-import { answerReply, cancelledReply, helpReply, pongReply } from './replies';
+import { answerReply, cancelledReply, echoReply, helpReply, pongReply } from './replies';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ANSWER_WATERFALL = 'answerWaterfall';
+
+/** What `echo <text>` keeps in the conversation's state: the text and how many echoes the conversation had. */
+export interface EchoState {
+  text?: string;
+  turns?: number;
+}
 
 /** What the bot remembers about a user across conversations. */
 export interface UserProfile {
@@ -33,6 +39,8 @@ export interface MainDialogDependencies {
   answerContext: StatePropertyAccessor<AnswerContext>;
   /** User state. */
   profile: StatePropertyAccessor<UserProfile>;
+  /** Conversation state written by `echo <text>`, as an answer writes its context. */
+  echo: StatePropertyAccessor<EchoState>;
   logger: Logger;
   /** Reads the commands in what people type. */
   commandReader: CommandReader;
@@ -45,13 +53,14 @@ export interface MainDialogDependencies {
 /** The main dialog with its state kept in the given conversation and user state; the bot and the tests build it alike. */
 export function createMainDialog(
   states: { conversation: ConversationState; user: UserState },
-  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile' | 'commandReader'> & { commandReader?: CommandReader },
+  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile' | 'echo' | 'commandReader'> & { commandReader?: CommandReader },
 ): MainDialog {
   return new MainDialog({
     ...deps,
     commandReader: deps.commandReader ?? new CommandReader(),
     answerContext: states.conversation.createProperty<AnswerContext>('answerContext'),
     profile: states.user.createProperty<UserProfile>('profile'),
+    echo: states.conversation.createProperty<EchoState>('echo'),
   });
 }
 
@@ -62,7 +71,7 @@ interface AnswerOptions {
 
 /**
  * The root dialog. Every message first passes the interruptions (the reminders' chat commands,
- * help, cancel, ping: dialogs/commands.ts), which work whatever the conversation is doing; otherwise it is a
+ * help, cancel, ping, echo: dialogs/commands.ts), which work whatever the conversation is doing; otherwise it is a
  * question: the engine answers it with the conversation's context, and the answer is shown, or,
  * when the engine is unsure, a clarification asks which item was meant and the chosen question
  * is answered in its place.
@@ -134,6 +143,14 @@ export class MainDialog extends ComponentDialog {
       await this.deps.answerContext.delete(context);
       await context.sendActivity(cancelledReply(lang));
       return inner.cancelAllDialogs();
+    }
+    if (command.kind === 'echo') {
+      // Read and written like an answer's context, so that a turn costs what a question's turn
+      // costs without the engine: the HTTP benchmark's floor. The conversation's context is left alone.
+      const echo = await this.deps.echo.get(context, {});
+      await this.deps.echo.set(context, { text: command.text, turns: (echo.turns ?? 0) + 1 });
+      await context.sendActivity(echoReply(command.text));
+      return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
     }
     await context.sendActivity(command.kind === 'help' ? helpReply(this.deps.engine.help(lang)) : pongReply());
     // Help and ping leave a pending clarification waiting for its answer.

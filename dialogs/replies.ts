@@ -53,6 +53,11 @@ export function pongReply(): Reply {
   return MessageFactory.text(PONG_TEXT);
 }
 
+/** The reply to `echo <text>`: the text itself. */
+export function echoReply(text: string): Reply {
+  return MessageFactory.text(text);
+}
+
 function textWithButtons(text: string, questions: string[]): Reply {
   return questions.length ? MessageFactory.suggestedActions(questions, text) : MessageFactory.text(text);
 }

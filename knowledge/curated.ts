@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { projectPath } from './paths';
 import type { Plan } from './plan/types';
 import { foldForMatch } from './understand/normalize';
 
@@ -10,7 +11,7 @@ import { foldForMatch } from './understand/normalize';
  * naming what is wrong.
  */
 
-export const DATA_DIR = path.join(__dirname, 'data');
+export const DATA_DIR = projectPath('knowledge', 'data');
 
 export class CuratedDataError extends Error {
   constructor(file: string, problems: string[]) {

@@ -11,6 +11,7 @@ export { type DirectoryUnit, loadDirectory } from './curated';
 export type { Plan, Item } from './plan/types';
 export { type BuildReport, DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from './store';
 export { MAX_QUESTION_CHARS } from './understand/normalize';
+export { PROJECT_ROOT, projectPath } from './paths';
 export type { Lang } from './understand/normalize';
 export { detectLang } from './understand/normalize';
 

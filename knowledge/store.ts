@@ -1,14 +1,14 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import type { Database } from '../db';
 import { checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from './curated';
 import { parsePlan } from './plan/parse';
 import type { Plan } from './plan/types';
+import { projectPath } from './paths';
 import { SqlPlanStore } from './planStore';
 
-export const DEFAULT_SOURCE = path.join(__dirname, 'source', 'plan-lu-zheng-ban-zi-2016-202.txt');
+export const DEFAULT_SOURCE = projectPath('knowledge', 'source', 'plan-lu-zheng-ban-zi-2016-202.txt');
 
 
 export interface BuildReport {

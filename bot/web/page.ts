@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { Request, Response, Server } from 'restify';
+import { projectPath } from '../../knowledge';
 import { PAGE_TEXTS } from './pageTexts';
 
-const PUBLIC_DIR = path.join(__dirname, 'public');
+const PUBLIC_DIR = projectPath('bot', 'web', 'public');
 /** Web Chat's self-contained bundle from the installed package; its exports name no dist file, so it is found from the main entry. */
 const WEBCHAT_BUNDLE = path.join(path.dirname(require.resolve('botframework-webchat')), '..', 'dist', 'webchat.js');
 const STATIC_ROOT = '/webchat/static';

@@ -1,6 +1,6 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
 import { DATA_DIR, type DirectoryUnit, type GlossaryTerm, loadCommonWords, loadGlossary, loadStopwords } from '../curated';
 import type { Plan } from '../plan/types';
 import { foldForMatch } from './normalize';
@@ -20,6 +20,12 @@ const LATIN_CODE = /^[a-z]+\d+[a-z\d]*$/;
 const NUMBER = /^\d+$/;
 /** How many cut texts the lexicon remembers; past it, it starts over. A question is at most 500 characters, so this is a few MB at most. */
 const MAX_REMEMBERED_CUTS = 5_000;
+/**
+ * jieba's own dictionary, the file `@node-rs/jieba/dict` reads. That module keeps it and the IDF
+ * table (which nothing here uses) as Buffers for the life of the process, 11 MB; read here, the
+ * bytes are dropped once jieba has built its dictionary from them.
+ */
+const JIEBA_DICT = path.join(path.dirname(require.resolve('@node-rs/jieba/package.json')), 'dict.txt');
 
 /**
  * Words and how to cut text into them: jieba with a user dictionary generated from the
@@ -49,7 +55,7 @@ export class Lexicon {
     this.commonWords = new Set(loadCommonWords(path.join(dataDir, 'common-words.json')));
     const known = [...englishTexts, ...stop.en, ...this.glossary.flatMap((g) => g.en), ...directory.flatMap(englishNames)];
     this.speller = new EnglishSpeller(known.flatMap((t) => wordTokenizer.tokenize(foldForMatch(t))).filter((w) => LATIN.test(w)));
-    this.jieba = Jieba.withDict(dict);
+    this.jieba = Jieba.withDict(fs.readFileSync(JIEBA_DICT));
     this.jieba.loadDict(Buffer.from(userDictionary(plan, directory, this.glossary)));
   }
 

@@ -40,7 +40,7 @@ export interface Spellcheck {
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const Spellcheck = require('natural/lib/natural/spellcheck/spellcheck') as new (words: string[]) => Spellcheck;
 const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new () => { classifier: SparseBayes };
-export const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as Stemmer;
+const porterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as Stemmer;
 const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer') as { WordTokenizer: new () => Tokenizer };
 const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/levenshtein_distance') as {
   DamerauLevenshteinDistance: (a: string, b: string) => number;
@@ -48,6 +48,27 @@ const { DamerauLevenshteinDistance } = require('natural/lib/natural/distance/lev
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 export const wordTokenizer = new WordTokenizer();
+
+/** How many stems PorterStemmer remembers; past it, it starts over (a question's words are few, the assistant's own a few thousand). */
+const MAX_REMEMBERED_STEMS = 20_000;
+const stems = new Map<string, string>();
+
+/**
+ * natural's Porter stemmer, remembering what it stemmed: the same few thousand words are stemmed
+ * again and again while the engine starts (the overlay, the example questions, the speller's
+ * words), and the stemmer is a pure function of the word.
+ */
+export const PorterStemmer: Stemmer = {
+  stem(word: string): string {
+    let stem = stems.get(word);
+    if (stem === undefined) {
+      if (stems.size >= MAX_REMEMBERED_STEMS) stems.clear();
+      stem = porterStemmer.stem(word);
+      stems.set(word, stem);
+    }
+    return stem;
+  },
+};
 
 /**
  * Edits between two strings (natural's Damerau-Levenshtein), or Infinity when more than `max`

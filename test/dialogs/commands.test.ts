@@ -38,12 +38,15 @@ describe('help, cancel and ping', () => {
     ['CANCEL', { kind: 'cancel', lang: 'en' }],
     ['never mind', { kind: 'cancel', lang: 'en' }],
     ['ping', { kind: 'ping' }],
+    ['echo 谁牵头土地任务？', { kind: 'echo', text: '谁牵头土地任务？', lang: 'zh' }],
+    ['Echo what about the co-responsible units?', { kind: 'echo', text: 'what about the co-responsible units?', lang: 'en' }],
+    ['echo 2', { kind: 'echo', text: '2' }],
   ])('%s', (text, expected) => {
     expect(reader.read(text)).toEqual(expected);
   });
 
   test('only whole messages are commands', () => {
-    for (const question of ['取消了哪些审批？', '绑定是什么意思', 'help me find the land-use task', '4.3的牵头单位是谁']) expect(reader.read(question)).toBeUndefined();
+    for (const question of ['echo', 'echoes of 4.3', '取消了哪些审批？', '绑定是什么意思', 'help me find the land-use task', '4.3的牵头单位是谁']) expect(reader.read(question)).toBeUndefined();
   });
 });
 

@@ -224,6 +224,22 @@ describe('help and cancel work from anywhere', () => {
   });
 });
 
+test('echo says its text back and keeps it in the conversation state, leaving the answer context alone', async () => {
+  const memory: Record<string, string> = {};
+  const storage = new MemoryStorage(memory);
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger: captureLogs().logger });
+  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
+  const conversationItem = () => JSON.parse(Object.entries(memory).find(([key]) => key.includes('/conversations/'))![1]);
+  await client.sendActivity('谁牵头土地任务？');
+  const { answerContext } = conversationItem();
+  expect(view(await client.sendActivity('echo 配合单位有哪些？')).text).toBe('配合单位有哪些？');
+  expect(view(await client.sendActivity('echo what about it?')).text).toBe('what about it?');
+  expect(conversationItem()).toMatchObject({ echo: { text: 'what about it?', turns: 2 }, answerContext });
+  expect(view(await client.sendActivity('配合单位有哪些？')).text).toContain('4.3「完善土地开发利用机制」的配合单位');
+});
+
 test('ping answers pong without disturbing the conversation', async () => {
   const c = conversation();
   await c.say('谁牵头土地任务？');
