@@ -180,3 +180,49 @@ export type Scope = z.infer<typeof scopeSchema>;
 export function loadScope(file = path.join(DATA_DIR, 'scope.json')): Scope {
   return readJson(file, scopeSchema);
 }
+
+/** A regular expression given as text: it must compile. */
+const pattern = z.string().min(1).refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'not a valid regular expression' });
+const patterns = z.object({ about: z.string().optional(), zh: z.array(pattern), en: z.array(pattern) });
+const phrases = z.object({ about: z.string().optional(), zh: z.array(text), en: z.array(text) });
+
+const speechSchema = z.object({
+  about: z.string().optional(),
+  clauseBreaks: pattern,
+  introductions: patterns,
+  purposes: patterns,
+  frames: patterns,
+  asks: patterns.extend({ zh: z.array(pattern).min(1), en: z.array(pattern).min(1) }),
+  selfReferences: phrases,
+  firstPerson: patterns,
+  ownZone: phrases,
+  worldFacts: z.object({
+    about: z.string().optional(),
+    kinds: z
+      .array(z.object({ kind: text, label: z.object({ zh: text, en: text }), zh: z.array(pattern).min(1), en: z.array(pattern).min(1) }))
+      .superRefine((kinds, ctx) => {
+        const seen = new Set<string>();
+        for (const k of kinds) {
+          if (seen.has(k.kind)) ctx.addIssue({ code: 'custom', message: `ask kind ${k.kind} is listed twice` });
+          seen.add(k.kind);
+        }
+      }),
+  }),
+});
+
+export type SpeechData = z.infer<typeof speechSchema>;
+
+/**
+ * speech.json: how people talk around what they ask (who is speaking and why, how they name their
+ * own unit or zone) and the kinds of ask about the world now that the plan cannot answer.
+ */
+export function loadSpeech(file = path.join(DATA_DIR, 'speech.json')): SpeechData {
+  return readJson(file, speechSchema);
+}

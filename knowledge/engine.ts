@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
-import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope } from './curated';
+import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope, loadSpeech } from './curated';
 import type { Plan } from './plan/types';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
 import { ReferenceFinder, type References } from './understand/references';
 import { DOCUMENT_ID, type Hit, type Query, Retriever } from './understand/retrieval';
+import { type Speech, SpeechReader } from './understand/speech';
 import { type UnitMention, UnitRecognizer } from './understand/units';
 
 /** What a conversation remembers between two questions, so that "配合单位有哪些？" knows what "it" is. */
@@ -88,6 +89,7 @@ export class AnswerEngine {
   private readonly elsewhere: string[];
   private readonly home: string[];
   private readonly contacts: string[];
+  private readonly speech: SpeechReader;
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -103,6 +105,7 @@ export class AnswerEngine {
     this.home = scope.home.map(foldForMatch);
     this.elsewhere = scope.elsewhere.map(foldForMatch);
     this.contacts = scope.contacts.map(foldForMatch);
+    this.speech = new SpeechReader(loadSpeech(path.join(dataDir, 'speech.json')));
   }
 
   answer(raw: string, given: AnswerContext = {}): Answer {
@@ -138,14 +141,15 @@ export class AnswerEngine {
   }
 
   private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {
-    const mentions = this.units.find(text);
+    const speech = this.speech.read(text, lang);
+    const mentions = this.mentionsOf(text, speech);
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
       ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),
     ];
-    const intents = this.classifier.classify(text, masks);
-    const query = this.retriever.query(blank(text, masks), mentions.map((m) => m.text));
+    const intents = this.classifier.classify(speech.ask, masks);
+    const query = this.retriever.query(blank(speech.ask, masks), mentions.map((m) => m.text), blank(speech.aside, masks));
     const section = refs.section;
     const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
     // The document itself is ranked beside the items: when it wins, the question is about the document.
@@ -157,12 +161,16 @@ export class AnswerEngine {
     const aboutDocument = isTopical(documentHit) && (ranked[0] === documentHit || (sureOfDocument && nearlyBest));
     // A question with no topic word of its own (有什么时间要求？) points at no item by its cue words
     // alone, unless it names a unit or a part of the plan to look in.
-    const anchored = query.concepts.length > 0 || mentions.length > 0 || section !== null;
+    const anchored = asked(query) > 0 || mentions.length > 0 || section !== null;
     const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
     const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
     if (!refs.itemIds.length && this.contacts.some((w) => containsWord(text, w))) {
       return this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(lang));
+    }
+    // A fact about the world now (a price, a ranking, a visa), however many of the plan's words it uses.
+    if (speech.worldFact && !refs.itemIds.length) {
+      return this.reply('out_of_scope', 'out_of_scope', this.composer.worldFact(lang, speech.worldFact.label));
     }
     const place = this.elsewhere.find((p) => text.includes(p));
     if (place && !this.home.some((h) => text.includes(h)) && !refs.itemIds.length) {
@@ -177,6 +185,16 @@ export class AnswerEngine {
     if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang));
     if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
     return this.itemAnswer(intent, signal);
+  }
+
+  /**
+   * The units the question names. A unit named only in the speaker's introduction (我是省商务厅的，…)
+   * is what the question is about only when the ask speaks of the speaker (我们厅, 我们, our).
+   */
+  private mentionsOf(text: string, speech: Speech): UnitMention[] {
+    const found = this.units.find(text);
+    if (speech.firstPerson) return found;
+    return found.filter((m) => !speech.intro.some((c) => m.start >= c.start && m.end <= c.end));
   }
 
   /**
@@ -215,7 +233,7 @@ export class AnswerEngine {
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
     if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
     // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
-    if (intent === 'original' && !pointed && s.query.concepts.length) return 'content';
+    if (intent === 'original' && !pointed && asked(s.query)) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
     if (intent === 'document' && !s.aboutDocument && isTopical(s.hits[0])) return itemIntent(s.intents);
     return intent;
@@ -267,7 +285,7 @@ export class AnswerEngine {
       return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
     }
     // When is what due, asked of the whole plan: every deadline and recurring duty it sets.
-    if (target.kind === 'none' && intent === 'deadline' && !s.query.concepts.length) {
+    if (target.kind === 'none' && intent === 'deadline' && !asked(s.query)) {
       const r = this.composer.allDeadlines(s.lang);
       return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
     }
@@ -319,7 +337,7 @@ export class AnswerEngine {
     const listed = s.context.itemIds ?? [];
     if (s.refs.ordinal !== null && listed[s.refs.ordinal - 1]) return { kind: 'item', id: listed[s.refs.ordinal - 1] };
     // A follow-up with no topic of its own (配合单位有哪些？ 有什么时间要求？) is about the last item.
-    if (s.context.itemId && !s.query.concepts.length && s.refs.section === null && s.refs.actionNo === null) {
+    if (s.context.itemId && !asked(s.query) && s.refs.section === null && s.refs.actionNo === null) {
       return { kind: 'item', id: s.context.itemId };
     }
     const [first, second] = s.hits;
@@ -390,6 +408,11 @@ type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { 
 function englishOf(overlay: EnglishOverlay): string[] {
   const entries = [overlay.overall, ...Object.values(overlay.actions), ...Object.values(overlay.items)];
   return [overlay.document.title, overlay.document.summary, ...entries.flatMap((e) => [e.title, e.summary])];
+}
+
+/** How many concepts the ask itself has, not counting what was said aside. */
+function asked(query: Query): number {
+  return query.concepts.filter((c) => !c.aside).length;
 }
 
 function isTopical(hit: Hit | undefined, minScore = MIN_SCORE): boolean {

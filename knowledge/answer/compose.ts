@@ -335,6 +335,12 @@ export class Composer {
     return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
   }
 
+  /** A fact about the world now (`what`: prices, rankings …): the plan, a document of 2016, does not give it. */
+  worldFact(lang: Lang, what: string): Reply {
+    const help = this.help(lang);
+    return { text: `${say(lang, 'answer.worldFact', { what })}\n${help.text}`, suggestions: help.suggestions };
+  }
+
   /** A question for people or contact details: the plan names departments only. */
   noContacts(lang: Lang): Reply {
     const help = this.help(lang);
