@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
-import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope, loadSpeech } from './curated';
+import { CuratedDataError, DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope, loadSpeech } from './curated';
 import type { Plan } from './plan/types';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
@@ -19,6 +19,15 @@ export interface AnswerContext {
   itemIds?: string[];
   /** The language of the conversation so far, for a message with no words ("?", "4.3"). */
   lang?: Lang;
+}
+
+/**
+ * Who is asking, as the conversation knows it: the plan's units and the zones a conversation is
+ * bound to (the scheduler's contacts), so that 我们厅牵头哪些任务？ and "our zone" have a referent.
+ */
+export interface Speaker {
+  units?: string[];
+  zones?: string[];
 }
 
 export type AnswerStatus = 'answered' | 'clarify' | 'unknown' | 'out_of_scope' | 'chitchat';
@@ -41,6 +50,8 @@ export interface Answer {
   /** The plan's sentences the answer quotes (for one item's card); empty when it quotes none. */
   quotes: string[];
   context: AnswerContext;
+  /** Asked by a zone's contact about their own zone: the dialog adds the zone's own assessment result. */
+  aboutOwnZone?: boolean;
 }
 
 /**
@@ -90,6 +101,8 @@ export class AnswerEngine {
   private readonly home: string[];
   private readonly contacts: string[];
   private readonly speech: SpeechReader;
+  /** The item that says what the plan asks of every zone. */
+  private readonly zoneItem: string;
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -105,14 +118,17 @@ export class AnswerEngine {
     this.home = scope.home.map(foldForMatch);
     this.elsewhere = scope.elsewhere.map(foldForMatch);
     this.contacts = scope.contacts.map(foldForMatch);
-    this.speech = new SpeechReader(loadSpeech(path.join(dataDir, 'speech.json')));
+    const speech = loadSpeech(path.join(dataDir, 'speech.json'));
+    if (!this.views.items.has(speech.ownZone.item)) throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
+    this.speech = new SpeechReader(speech);
+    this.zoneItem = speech.ownZone.item;
   }
 
-  answer(raw: string, given: AnswerContext = {}): Answer {
+  answer(raw: string, given: AnswerContext = {}, speaker: Speaker = {}): Answer {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result = q.match ? this.understand(q.match, q.lang, context) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const result = q.match ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker)) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
@@ -140,9 +156,52 @@ export class AnswerEngine {
     };
   }
 
-  private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  /** The speaker's units that the plan names; zones as given. */
+  private knownSpeaker(speaker: Speaker): Required<Speaker> {
+    return { units: (speaker.units ?? []).filter((u) => this.views.units.has(u)), zones: speaker.zones ?? [] };
+  }
+
+  private understand(text: string, lang: Lang, context: AnswerContext, speaker: Required<Speaker>): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const speech = this.speech.read(text, lang);
-    const mentions = this.mentionsOf(text, speech);
+    const found = this.mentionsOf(text, speech);
+    const assumed = found.length ? null : this.assumedUnit(speech, speaker);
+    const mentions = assumed ? [assumed] : found;
+    const result = this.interpret(text, lang, context, speech, mentions);
+    if (speech.ownZone && speaker.zones.length) return this.ownZone(result, lang, speech);
+    if (!assumed || !result.departments.some((d) => assumed.units.includes(d))) return result;
+    return { ...result, answer: `${this.composer.assumedUnit(lang, assumed.units)}\n${result.answer}` };
+  }
+
+  /**
+   * A zone's contact asking about their own zone: what an item says when one answers the
+   * question; otherwise what the plan asks of every zone. The dialog adds the zone's own result.
+   */
+  private ownZone(result: ReturnType<AnswerEngine['interpret']>, lang: Lang, speech: Speech): ReturnType<AnswerEngine['interpret']> {
+    if (result.status === 'answered' && result.taskIds.length) return { ...result, aboutOwnZone: true };
+    const v = this.views.item(this.zoneItem);
+    const reply = this.composer.content(v, lang, answeringSentences(v, this.retriever.query(speech.ask).terms, (t) => this.retriever.weight(t)));
+    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
+    return {
+      intent: 'assessment', status: 'answered', taskIds: [v.id], departments: units, answer: reply.text, suggestions: reply.suggestions,
+      items: [v], quotes: reply.quotes ?? [], context: { itemId: v.id }, aboutOwnZone: true,
+    };
+  }
+
+  /**
+   * In a conversation bound to units, the unit a question names as the speaker's own: 我们厅, our
+   * department; or plain 我们 / we, when the question read with it as a unit asks about a unit.
+   */
+  private assumedUnit(speech: Speech, speaker: Required<Speaker>): UnitMention | null {
+    if (!speaker.units.length) return null;
+    const at = speech.selfReference ?? speech.firstPersonAt;
+    if (!at) return null;
+    const mention: UnitMention = { start: at.start, end: at.end, text: at.text, units: speaker.units, via: 'exact' };
+    if (speech.selfReference) return mention;
+    const [top] = this.classifier.classify(speech.ask, [{ start: at.start, end: at.end, token: UNIT_TOKEN }]);
+    return top.intent === 'unit_leads' || top.intent === 'unit_involved' ? mention : null;
+  }
+
+  private interpret(text: string, lang: Lang, context: AnswerContext, speech: Speech, mentions: UnitMention[]): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),

@@ -335,6 +335,11 @@ export class Composer {
     return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
   }
 
+  /** The note that an answer about "our department" is about the units the conversation is bound to. */
+  assumedUnit(lang: Lang, names: string[]): string {
+    return say(lang, 'answer.assumedUnit', { units: unitList(names.map((n) => this.views.unit(n)), lang) });
+  }
+
   /** A fact about the world now (`what`: prices, rankings …): the plan, a document of 2016, does not give it. */
   worldFact(lang: Lang, what: string): Reply {
     const help = this.help(lang);

@@ -26,6 +26,8 @@ export interface Speech {
   ownZone: Span | null;
   /** Whether the ask, outside the introduction, speaks of the speaker at all (我, 我们, our). */
   firstPerson: boolean;
+  /** Where the ask first does (我们有哪些任务要报进展？). */
+  firstPersonAt: Span | null;
   /** The kind of fact about the world now that the message asks for and nothing else, if it does. */
   worldFact: { kind: string; label: string } | null;
 }
@@ -107,6 +109,7 @@ export class SpeechReader {
       selfReference: findIn(ask, c.selfReferences),
       ownZone: findIn(ask, c.ownZone),
       firstPerson: c.firstPerson.some((p) => p.test(outside)),
+      firstPersonAt: findIn(ask, c.firstPerson),
       worldFact: fact ? { kind: fact.kind, label: fact.label } : null,
     };
   }
