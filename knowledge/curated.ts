@@ -46,6 +46,8 @@ const successorSchema = z.object({
   aliases: z.array(text).default([]),
   englishAliases: z.array(text).default([]),
   note: z.string().default(''),
+  /** What of the plan's unit this successor took over, when it took over only a part (a unit split between successors). */
+  part: z.object({ zh: text, en: text }).optional(),
 });
 
 const unitSchema = z.object({
@@ -66,6 +68,11 @@ const directorySchema = z.object({ units: z.array(unitSchema).min(1) }).superRef
   for (const u of d.units) {
     if (seen.has(u.name)) ctx.addIssue({ code: 'custom', message: `unit ${u.name} is listed twice` });
     seen.add(u.name);
+    // Successors of the same reform split the unit between them: each must say which part it took.
+    const split = u.successors.filter((s) => u.successors.some((o) => o !== s && o.year === s.year));
+    for (const s of split.filter((x) => !x.part)) {
+      ctx.addIssue({ code: 'custom', message: `unit ${u.name} was split in ${s.year}; its successor ${s.name} must say which part it took over (part)` });
+    }
   }
 });
 

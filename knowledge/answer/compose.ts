@@ -1,4 +1,5 @@
 import { isMessageKey, type MessageKey, say, sayLines } from '../../catalogue';
+import { foldForMatch } from '../understand/normalize';
 import { sentences } from '../plan/text';
 import type { Action, Deadline } from '../plan/types';
 import type { Lang } from '../understand/normalize';
@@ -241,7 +242,15 @@ export class Composer {
 
   private unitsHeading(units: UnitView[], mentioned: string, lang: Lang): string {
     if (units.length === 1) return unitName(units[0], lang);
-    const names = units.map((u) => named(lang, u.name, u.english)).join(say(lang, 'list.and'));
+    // A successor that took over only part of a unit (济南海关 of 山东出入境检验检疫局) says which part.
+    const part = (u: UnitView) => u.parts?.find((p) => p.names.includes(foldForMatch(mentioned)));
+    const names = units
+      .map((u) => {
+        const p = part(u);
+        const name = named(lang, u.name, u.english);
+        return p ? say(lang, 'answer.units.part', { unit: name, part: lang === 'en' ? p.en : p.zh }) : name;
+      })
+      .join(say(lang, 'list.and'));
     return say(lang, 'answer.units.several', { mentioned, units: names });
   }
 
