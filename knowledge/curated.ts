@@ -209,6 +209,7 @@ const speechSchema = z.object({
   asks: patterns.extend({ zh: z.array(pattern).min(1), en: z.array(pattern).min(1) }),
   selfReferences: phrases,
   firstPerson: patterns,
+  bothRoles: patterns,
   ownZone: phrases.extend({ item: z.string().regex(/^\d+\.\d+$/) }),
   worldFacts: z.object({
     about: z.string().optional(),

@@ -222,7 +222,7 @@ export class AnswerEngine {
     // alone, unless it names a unit or a part of the plan to look in.
     const anchored = asked(query) > 0 || mentions.length > 0 || section !== null;
     const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
-    const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
+    const signal = { text, speech, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
     if (!refs.itemIds.length && this.contacts.some((w) => containsWord(text, w))) {
       return this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(lang));
@@ -283,19 +283,24 @@ export class AnswerEngine {
     if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
     const aboutTask = pointed || topical;
     if (intent === 'unit_leads' || intent === 'unit_involved') {
-      if (s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
+      if (s.mentions.length && !aboutTask) return this.unitQuestion(s);
       // A unit question that names a task, a part of the plan or a topic, or that names no unit
       // the plan knows but uses the plan's words, asks about a task.
       if (aboutTask || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE)) return itemIntent(s.intents);
       return intent;
     }
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
-    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
+    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.unitQuestion(s);
     // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
     if (intent === 'original' && !pointed && asked(s.query)) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
     if (intent === 'document' && !s.aboutDocument && isTopical(s.hits[0])) return itemIntent(s.intents);
     return intent;
+  }
+
+  /** What a unit leads, or everything it takes part in: asked whatever its role (牵头还是配合), everything. */
+  private unitQuestion(s: Signal): 'unit_leads' | 'unit_involved' {
+    return s.speech.bothRoles ? 'unit_involved' : this.classifier.unitQuestion(s.text);
   }
 
   private unitAnswer(intent: Intent, s: Signal) {
@@ -450,6 +455,7 @@ export class AnswerEngine {
 
 interface Signal {
   text: string;
+  speech: Speech;
   lang: Lang;
   context: AnswerContext;
   mentions: UnitMention[];

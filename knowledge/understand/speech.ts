@@ -28,6 +28,8 @@ export interface Speech {
   firstPerson: boolean;
   /** Where the ask first does (我们有哪些任务要报进展？). */
   firstPersonAt: Span | null;
+  /** Whether it asks for a unit's tasks whatever its role (牵头的和配合的都要, leading or supporting). */
+  bothRoles: boolean;
   /** The kind of fact about the world now that the message asks for and nothing else, if it does. */
   worldFact: { kind: string; label: string } | null;
 }
@@ -39,6 +41,7 @@ interface Compiled {
   frame: RegExp[];
   asks: RegExp[];
   firstPerson: RegExp[];
+  bothRoles: RegExp[];
   selfReferences: RegExp[];
   ownZone: RegExp[];
   worldFacts: Array<{ kind: string; label: string; patterns: RegExp[] }>;
@@ -60,6 +63,7 @@ export class SpeechReader {
       frame: data.frames[lang].map((p) => new RegExp(p, 'u')),
       asks: data.asks[lang].map((p) => new RegExp(p, 'u')),
       firstPerson: data.firstPerson[lang].map((p) => new RegExp(p, 'u')),
+      bothRoles: data.bothRoles[lang].map((p) => new RegExp(p, 'u')),
       selfReferences: data.selfReferences[lang].map(phrase),
       ownZone: data.ownZone[lang].map(phrase),
       worldFacts: data.worldFacts.kinds.map((k) => ({ kind: k.kind, label: k.label[lang], patterns: k[lang].map((p) => new RegExp(p, 'u')) })),
@@ -110,6 +114,7 @@ export class SpeechReader {
       ownZone: findIn(ask, c.ownZone),
       firstPerson: c.firstPerson.some((p) => p.test(outside)),
       firstPersonAt: findIn(ask, c.firstPerson),
+      bothRoles: c.bothRoles.some((p) => p.test(ask)),
       worldFact: fact ? { kind: fact.kind, label: fact.label } : null,
     };
   }
