@@ -154,7 +154,9 @@ export class Retriever {
     const expand = (phrase: string, weight: number, about: (word: string) => boolean) => {
       const added = this.lexicon.weightedTerms(phrase, weight, false);
       added.forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
-      const evidence = [...added.keys()].filter((t) => t === phrase || !own.has(t));
+      // A plan's term the index holds only in parts (政企沟通 → 政企, 沟通) is evidence through its parts.
+      const whole = this.idf.has(phrase);
+      const evidence = [...added.keys()].filter((t) => t === phrase || !own.has(t) || !whole);
       concepts.filter((c) => about(c.word)).forEach((c) => evidence.forEach((t) => c.evidence.add(t)));
     };
     for (const { synonym, planTerm } of this.synonymsIn(text)) {
