@@ -241,7 +241,7 @@ export class AnswerEngine {
       const reply = intent === 'thanks' ? this.composer.thanks(lang) : intent === 'greeting' ? this.composer.greeting(lang) : this.composer.help(lang);
       return this.reply(intent, 'chitchat', reply);
     }
-    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang));
+    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang, query.concepts.filter((c) => !c.aside).map((c) => c.word)));
     if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
     return this.itemAnswer(intent, signal);
   }

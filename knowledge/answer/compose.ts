@@ -270,8 +270,13 @@ export class Composer {
     };
   }
 
-  document(lang: Lang): Reply {
-    const lines = [...this.documentHeading(lang), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
+  /** `asked`: the question's own words; a sentence of the plan's 总体要求 that speaks of them (its principles) is quoted, for a Chinese reader. */
+  document(lang: Lang, asked: string[] = []): Reply {
+    const overall = sentences(this.views.plan.overall?.text ?? '');
+    const title = this.views.plan.document.title;
+    const words = asked.filter((w) => /^[\u3400-\u9fff]{2,}$/.test(w) && !title.includes(w));
+    const quoted = lang === 'zh' && words.length ? overall.filter((x) => words.every((w) => x.includes(w))).slice(0, 1) : [];
+    const lines = [...this.documentHeading(lang), ...quoted.map((sentence) => say(lang, 'answer.quoted', { sentence })), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
     return { text: lines.filter(Boolean).join('\n'), suggestions: sayLines(lang, 'answer.document.next') };
   }
 
