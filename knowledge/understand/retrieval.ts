@@ -233,7 +233,13 @@ export class Retriever {
     for (const c of query.concepts) {
       // A word the plan never uses weighs as much as its rarest word.
       const weight = this.idf.get(c.word) ?? this.maxIdf;
-      const found = [...c.evidence].some((t) => tf.has(t));
+      let found = false;
+      for (const t of c.evidence) {
+        if (tf.has(t)) {
+          found = true;
+          break;
+        }
+      }
       if (c.aside && !found) continue;
       total += weight;
       if (found) covered += weight;
