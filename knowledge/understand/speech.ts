@@ -34,17 +34,18 @@ export interface Speech {
   worldFact: { kind: string; label: string } | null;
 }
 
+/** Each list of patterns as one alternation, so that a clause costs one match per list. */
 interface Compiled {
   breaks: RegExp;
-  intro: RegExp[];
-  purpose: RegExp[];
+  intro: RegExp;
+  purpose: RegExp;
   frame: RegExp[];
-  asks: RegExp[];
-  firstPerson: RegExp[];
-  bothRoles: RegExp[];
-  selfReferences: RegExp[];
-  ownZone: RegExp[];
-  worldFacts: Array<{ kind: string; label: string; patterns: RegExp[] }>;
+  asks: RegExp;
+  firstPerson: RegExp;
+  bothRoles: RegExp;
+  selfReferences: RegExp;
+  ownZone: RegExp;
+  worldFacts: Array<{ kind: string; label: string; pattern: RegExp }>;
 }
 
 /**
@@ -58,35 +59,35 @@ export class SpeechReader {
   constructor(data: SpeechData) {
     const make = (lang: Lang): Compiled => ({
       breaks: new RegExp(data.clauseBreaks, 'gu'),
-      intro: data.introductions[lang].map((p) => new RegExp(p, 'u')),
-      purpose: data.purposes[lang].map((p) => new RegExp(p, 'u')),
+      intro: anyOf(data.introductions[lang]),
+      purpose: anyOf(data.purposes[lang]),
       frame: data.frames[lang].map((p) => new RegExp(p, 'u')),
-      asks: data.asks[lang].map((p) => new RegExp(p, 'u')),
-      firstPerson: data.firstPerson[lang].map((p) => new RegExp(p, 'u')),
-      bothRoles: data.bothRoles[lang].map((p) => new RegExp(p, 'u')),
-      selfReferences: data.selfReferences[lang].map(phrase),
-      ownZone: data.ownZone[lang].map(phrase),
-      worldFacts: data.worldFacts.kinds.map((k) => ({ kind: k.kind, label: k.label[lang], patterns: k[lang].map((p) => new RegExp(p, 'u')) })),
+      asks: anyOf(data.asks[lang]),
+      firstPerson: anyOf(data.firstPerson[lang]),
+      bothRoles: anyOf(data.bothRoles[lang]),
+      selfReferences: anyOf(data.selfReferences[lang].map(phrase)),
+      ownZone: anyOf(data.ownZone[lang].map(phrase)),
+      worldFacts: data.worldFacts.kinds.map((k) => ({ kind: k.kind, label: k.label[lang], pattern: anyOf(k[lang]) })),
     });
     this.compiled = { zh: make('zh'), en: make('en') };
   }
 
   read(text: string, lang: Lang): Speech {
     const c = this.compiled[lang];
-    const clauses = splitClauses(text, c.breaks).map((span) => ({ ...span, asks: c.asks.some((p) => p.test(span.text)) }));
+    const clauses = splitClauses(text, c.breaks).map((span) => ({ ...span, asks: c.asks.test(span.text) }));
     const anyAsks = clauses.some((k) => k.asks);
     const blanked: Span[] = [];
     const intro: Span[] = [];
     // Who is speaking: the leading clauses that introduce, none of which asks.
     for (const clause of clauses) {
       // A clause that names the speaker's own unit (让我汇总本厅牵头的任务) says what is asked.
-      if (clause.asks || !c.intro.some((p) => p.test(clause.text)) || findIn(clause.text, c.selfReferences)) break;
+      if (clause.asks || !c.intro.test(clause.text) || c.selfReferences.test(clause.text)) break;
       intro.push(clause);
     }
     // Why: the trailing clauses that give a reason, when another clause asks.
     const purpose: Span[] = [];
     for (const clause of [...clauses].reverse()) {
-      if (!anyAsks || clause.asks || intro.includes(clause) || !c.purpose.some((p) => p.test(clause.text))) break;
+      if (!anyAsks || clause.asks || intro.includes(clause) || !c.purpose.test(clause.text)) break;
       purpose.push(clause);
     }
     // A message that is all introduction (我是省商务厅的) has nothing else to ask with.
@@ -103,7 +104,7 @@ export class SpeechReader {
     const ask = blank(text, blanked);
     const outside = rest.map((k) => k.text).join(' ');
     const asking = rest.filter((k) => k.asks);
-    const kindOf = (clause: Span) => c.worldFacts.find((k) => k.patterns.some((p) => p.test(clause.text)));
+    const kindOf = (clause: Span) => c.worldFacts.find((k) => k.pattern.test(clause.text));
     const facts = (asking.length ? asking : rest).map(kindOf);
     const fact = facts.length && facts.every((k) => k) ? facts[0]! : undefined;
     return {
@@ -112,9 +113,9 @@ export class SpeechReader {
       intro,
       selfReference: findIn(ask, c.selfReferences),
       ownZone: findIn(ask, c.ownZone),
-      firstPerson: c.firstPerson.some((p) => p.test(outside)),
+      firstPerson: c.firstPerson.test(outside),
       firstPersonAt: findIn(ask, c.firstPerson),
-      bothRoles: c.bothRoles.some((p) => p.test(ask)),
+      bothRoles: c.bothRoles.test(ask),
       worldFact: fact ? { kind: fact.kind, label: fact.label } : null,
     };
   }
@@ -138,19 +139,21 @@ function splitClauses(text: string, breaks: RegExp): Span[] {
   return out;
 }
 
-/** A phrase as a pattern: an English one as whole words. */
-function phrase(p: string): RegExp {
+/** A phrase as a pattern's text: an English one as whole words. */
+function phrase(p: string): string {
   const escaped = foldForMatch(p).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return new RegExp(/^[a-z]/.test(p) ? `\\b${escaped}\\b` : escaped, 'u');
+  return /^[a-z]/.test(p) ? `\\b${escaped}\\b` : escaped;
 }
 
-function findIn(text: string, patterns: RegExp[]): Span | null {
-  let found: Span | null = null;
-  for (const p of patterns) {
-    const m = p.exec(text);
-    if (m && (!found || m.index < found.start)) found = { start: m.index, end: m.index + m[0].length, text: m[0] };
-  }
-  return found;
+/** Patterns as one alternation, in their order; one that can never match when there are none. */
+function anyOf(patterns: string[]): RegExp {
+  return new RegExp(patterns.length ? patterns.map((p) => `(?:${p})`).join('|') : '(?!)', 'u');
+}
+
+/** The leftmost match of the pattern, if any. */
+function findIn(text: string, pattern: RegExp): Span | null {
+  const m = pattern.exec(text);
+  return m ? { start: m.index, end: m.index + m[0].length, text: m[0] } : null;
 }
 
 /** The text with all but the spans blanked. */
