@@ -45,7 +45,7 @@ export interface MainDialogDependencies {
   /** Reads the commands in what people type. */
   commandReader: CommandReader;
   /** The reminders' chat commands (绑定, 进展, 2026年考核结果 …); without it they are read as questions. */
-  chatCommands?: Pick<ChatCommands, 'run' | 'refreshReference'>;
+  chatCommands?: Pick<ChatCommands, 'run' | 'refreshReference'> & Partial<Pick<ChatCommands, 'boundUnits' | 'ownResults'>>;
   /** Whether the sender may use the admin commands. */
   isAdmin?: (context: TurnContext) => boolean;
 }
@@ -166,7 +166,10 @@ export class MainDialog extends ComponentDialog {
 
   private async answerStep(step: WaterfallStepContext) {
     const question = (step.options as AnswerOptions | undefined)?.question ?? step.context.activity.text ?? '';
-    const answer = this.deps.engine.answer(question, await this.deps.answerContext.get(step.context, {}));
+    // A conversation bound to units or zones speaks for them: 我们厅 is its unit.
+    const conversationId = step.context.activity.conversation?.id;
+    const speaker = conversationId && this.deps.chatCommands?.boundUnits ? await this.deps.chatCommands.boundUnits(conversationId) : {};
+    const answer = this.deps.engine.answer(question, await this.deps.answerContext.get(step.context, {}), speaker);
     const { lang, intent, status, taskIds, truncated } = answer;
     // The question itself is personal data: it is logged only at debug level.
     this.deps.logger.info({ event: 'answer', lang, intent, status, taskIds, truncated });
@@ -176,7 +179,10 @@ export class MainDialog extends ComponentDialog {
       const options: ClarifyOptions = { text: answer.answer, options: answer.suggestions };
       return step.beginDialog(CLARIFY_DIALOG, options);
     }
+    const own = answer.aboutOwnZone && conversationId && this.deps.chatCommands?.ownResults ? await this.deps.chatCommands.ownResults(conversationId, lang) : null;
     await step.context.sendActivity(answerReply(answer, step.context.activity.channelId));
+    // The zone's own result, as the assessment command gives it, after what the plan asks of zones.
+    if (own) await step.context.sendActivity(own);
     return step.endDialog();
   }
 

@@ -47,6 +47,8 @@ const successorSchema = z.object({
   aliases: z.array(text).default([]),
   englishAliases: z.array(text).default([]),
   note: z.string().default(''),
+  /** What of the plan's unit this successor took over, when it took over only a part (a unit split between successors). */
+  part: z.object({ zh: text, en: text }).optional(),
 });
 
 const unitSchema = z.object({
@@ -67,6 +69,11 @@ const directorySchema = z.object({ units: z.array(unitSchema).min(1) }).superRef
   for (const u of d.units) {
     if (seen.has(u.name)) ctx.addIssue({ code: 'custom', message: `unit ${u.name} is listed twice` });
     seen.add(u.name);
+    // Successors of the same reform split the unit between them: each must say which part it took.
+    const split = u.successors.filter((s) => u.successors.some((o) => o !== s && o.year === s.year));
+    for (const s of split.filter((x) => !x.part)) {
+      ctx.addIssue({ code: 'custom', message: `unit ${u.name} was split in ${s.year}; its successor ${s.name} must say which part it took over (part)` });
+    }
   }
 });
 
@@ -180,4 +187,51 @@ export type Scope = z.infer<typeof scopeSchema>;
 
 export function loadScope(file = path.join(DATA_DIR, 'scope.json')): Scope {
   return readJson(file, scopeSchema);
+}
+
+/** A regular expression given as text: it must compile. */
+const pattern = z.string().min(1).refine((p) => {
+  try {
+    new RegExp(p, 'u');
+    return true;
+  } catch {
+    return false;
+  }
+}, { message: 'not a valid regular expression' });
+const patterns = z.object({ about: z.string().optional(), zh: z.array(pattern), en: z.array(pattern) });
+const phrases = z.object({ about: z.string().optional(), zh: z.array(text), en: z.array(text) });
+
+const speechSchema = z.object({
+  about: z.string().optional(),
+  clauseBreaks: pattern,
+  introductions: patterns,
+  purposes: patterns,
+  frames: patterns,
+  asks: patterns.extend({ zh: z.array(pattern).min(1), en: z.array(pattern).min(1) }),
+  selfReferences: phrases,
+  firstPerson: patterns,
+  bothRoles: patterns,
+  ownZone: phrases.extend({ item: z.string().regex(/^\d+\.\d+$/) }),
+  worldFacts: z.object({
+    about: z.string().optional(),
+    kinds: z
+      .array(z.object({ kind: text, label: z.object({ zh: text, en: text }), zh: z.array(pattern).min(1), en: z.array(pattern).min(1) }))
+      .superRefine((kinds, ctx) => {
+        const seen = new Set<string>();
+        for (const k of kinds) {
+          if (seen.has(k.kind)) ctx.addIssue({ code: 'custom', message: `ask kind ${k.kind} is listed twice` });
+          seen.add(k.kind);
+        }
+      }),
+  }),
+});
+
+export type SpeechData = z.infer<typeof speechSchema>;
+
+/**
+ * speech.json: how people talk around what they ask (who is speaking and why, how they name their
+ * own unit or zone) and the kinds of ask about the world now that the plan cannot answer.
+ */
+export function loadSpeech(file = path.join(DATA_DIR, 'speech.json')): SpeechData {
+  return readJson(file, speechSchema);
 }

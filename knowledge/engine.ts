@@ -1,13 +1,14 @@
 import path from 'node:path';
 import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
-import { DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope } from './curated';
+import { CuratedDataError, DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope, loadSpeech } from './curated';
 import type { Plan } from './plan/types';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
 import { ReferenceFinder, type References } from './understand/references';
 import { DOCUMENT_ID, type Hit, type Query, Retriever } from './understand/retrieval';
+import { type Speech, SpeechReader } from './understand/speech';
 import { type UnitMention, UnitRecognizer } from './understand/units';
 
 /** What a conversation remembers between two questions, so that "配合单位有哪些？" knows what "it" is. */
@@ -18,6 +19,15 @@ export interface AnswerContext {
   itemIds?: string[];
   /** The language of the conversation so far, for a message with no words ("?", "4.3"). */
   lang?: Lang;
+}
+
+/**
+ * Who is asking, as the conversation knows it: the plan's units and the zones a conversation is
+ * bound to (the scheduler's contacts), so that 我们厅牵头哪些任务？ and "our zone" have a referent.
+ */
+export interface Speaker {
+  units?: string[];
+  zones?: string[];
 }
 
 export type AnswerStatus = 'answered' | 'clarify' | 'unknown' | 'out_of_scope' | 'chitchat';
@@ -40,6 +50,8 @@ export interface Answer {
   /** The plan's sentences the answer quotes (for one item's card); empty when it quotes none. */
   quotes: string[];
   context: AnswerContext;
+  /** Asked by a zone's contact about their own zone: the dialog adds the zone's own assessment result. */
+  aboutOwnZone?: boolean;
 }
 
 /**
@@ -88,6 +100,9 @@ export class AnswerEngine {
   private readonly elsewhere: string[];
   private readonly home: string[];
   private readonly contacts: string[];
+  private readonly speech: SpeechReader;
+  /** The item that says what the plan asks of every zone. */
+  private readonly zoneItem: string;
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -103,13 +118,17 @@ export class AnswerEngine {
     this.home = scope.home.map(foldForMatch);
     this.elsewhere = scope.elsewhere.map(foldForMatch);
     this.contacts = scope.contacts.map(foldForMatch);
+    const speech = loadSpeech(path.join(dataDir, 'speech.json'));
+    if (!this.views.items.has(speech.ownZone.item)) throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
+    this.speech = new SpeechReader(speech);
+    this.zoneItem = speech.ownZone.item;
   }
 
-  answer(raw: string, given: AnswerContext = {}): Answer {
+  answer(raw: string, given: AnswerContext = {}, speaker: Speaker = {}): Answer {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result = q.match ? this.understand(q.match, q.lang, context) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const result = q.match ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker)) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
@@ -137,15 +156,59 @@ export class AnswerEngine {
     };
   }
 
-  private understand(text: string, lang: Lang, context: AnswerContext): Omit<Answer, 'question' | 'lang' | 'truncated'> {
-    const mentions = this.units.find(text);
+  /** The speaker's units that the plan names; zones as given. */
+  private knownSpeaker(speaker: Speaker): Required<Speaker> {
+    return { units: (speaker.units ?? []).filter((u) => this.views.units.has(u)), zones: speaker.zones ?? [] };
+  }
+
+  private understand(text: string, lang: Lang, context: AnswerContext, speaker: Required<Speaker>): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+    const speech = this.speech.read(text, lang);
+    const found = this.mentionsOf(text, speech);
+    const assumed = found.length ? null : this.assumedUnit(speech, speaker);
+    const mentions = assumed ? [assumed] : found;
+    const result = this.interpret(text, lang, context, speech, mentions);
+    if (speech.ownZone && speaker.zones.length) return this.ownZone(result, lang, speech);
+    if (!assumed || !result.departments.some((d) => assumed.units.includes(d))) return result;
+    return { ...result, answer: `${this.composer.assumedUnit(lang, assumed.units)}\n${result.answer}` };
+  }
+
+  /**
+   * A zone's contact asking about their own zone: what an item says when one answers the
+   * question; otherwise what the plan asks of every zone. The dialog adds the zone's own result.
+   */
+  private ownZone(result: ReturnType<AnswerEngine['interpret']>, lang: Lang, speech: Speech): ReturnType<AnswerEngine['interpret']> {
+    if (result.status === 'answered' && result.taskIds.length) return { ...result, aboutOwnZone: true };
+    const v = this.views.item(this.zoneItem);
+    const reply = this.composer.content(v, lang, answeringSentences(v, this.retriever.query(speech.ask).terms, (t) => this.retriever.weight(t)));
+    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
+    return {
+      intent: 'assessment', status: 'answered', taskIds: [v.id], departments: units, answer: reply.text, suggestions: reply.suggestions,
+      items: [v], quotes: reply.quotes ?? [], context: { itemId: v.id }, aboutOwnZone: true,
+    };
+  }
+
+  /**
+   * In a conversation bound to units, the unit a question names as the speaker's own: 我们厅, our
+   * department; or plain 我们 / we, when the question read with it as a unit asks about a unit.
+   */
+  private assumedUnit(speech: Speech, speaker: Required<Speaker>): UnitMention | null {
+    if (!speaker.units.length) return null;
+    const at = speech.selfReference ?? speech.firstPersonAt;
+    if (!at) return null;
+    const mention: UnitMention = { start: at.start, end: at.end, text: at.text, units: speaker.units, via: 'exact' };
+    if (speech.selfReference) return mention;
+    const [top] = this.classifier.classify(speech.ask, [{ start: at.start, end: at.end, token: UNIT_TOKEN }]);
+    return top.intent === 'unit_leads' || top.intent === 'unit_involved' ? mention : null;
+  }
+
+  private interpret(text: string, lang: Lang, context: AnswerContext, speech: Speech, mentions: UnitMention[]): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
       ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),
     ];
-    const intents = this.classifier.classify(text, masks);
-    const query = this.retriever.query(blank(text, masks), mentions.map((m) => m.text));
+    const intents = this.classifier.classify(speech.ask, masks);
+    const query = this.retriever.query(blank(speech.ask, masks), mentions.map((m) => m.text), blank(speech.aside, masks));
     const section = refs.section;
     const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
     // The document itself is ranked beside the items: when it wins, the question is about the document.
@@ -157,12 +220,16 @@ export class AnswerEngine {
     const aboutDocument = isTopical(documentHit) && (ranked[0] === documentHit || (sureOfDocument && nearlyBest));
     // A question with no topic word of its own (有什么时间要求？) points at no item by its cue words
     // alone, unless it names a unit or a part of the plan to look in.
-    const anchored = query.concepts.length > 0 || mentions.length > 0 || section !== null;
+    const anchored = asked(query) > 0 || mentions.length > 0 || section !== null;
     const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
-    const signal = { text, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
+    const signal = { text, speech, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
 
     if (!refs.itemIds.length && this.contacts.some((w) => containsWord(text, w))) {
       return this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(lang));
+    }
+    // A fact about the world now (a price, a ranking, a visa), however many of the plan's words it uses.
+    if (speech.worldFact && !refs.itemIds.length) {
+      return this.reply('out_of_scope', 'out_of_scope', this.composer.worldFact(lang, speech.worldFact.label));
     }
     const place = this.elsewhere.find((p) => text.includes(p));
     if (place && !this.home.some((h) => text.includes(h)) && !refs.itemIds.length) {
@@ -174,9 +241,19 @@ export class AnswerEngine {
       const reply = intent === 'thanks' ? this.composer.thanks(lang) : intent === 'greeting' ? this.composer.greeting(lang) : this.composer.help(lang);
       return this.reply(intent, 'chitchat', reply);
     }
-    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang));
+    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang, query.concepts.filter((c) => !c.aside).map((c) => c.word)));
     if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
     return this.itemAnswer(intent, signal);
+  }
+
+  /**
+   * The units the question names. A unit named only in the speaker's introduction (我是省商务厅的，…)
+   * is what the question is about only when the ask speaks of the speaker (我们厅, 我们, our).
+   */
+  private mentionsOf(text: string, speech: Speech): UnitMention[] {
+    const found = this.units.find(text);
+    if (speech.firstPerson) return found;
+    return found.filter((m) => !speech.intro.some((c) => m.start >= c.start && m.end <= c.end));
   }
 
   /**
@@ -206,19 +283,24 @@ export class AnswerEngine {
     if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
     const aboutTask = pointed || topical;
     if (intent === 'unit_leads' || intent === 'unit_involved') {
-      if (s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
+      if (s.mentions.length && !aboutTask) return this.unitQuestion(s);
       // A unit question that names a task, a part of the plan or a topic, or that names no unit
       // the plan knows but uses the plan's words, asks about a task.
       if (aboutTask || (!s.mentions.length && (s.hits[0]?.score ?? 0) >= MIN_SCORE)) return itemIntent(s.intents);
       return intent;
     }
     // A unit and no topic: the question is about the unit, whichever item intent the words suggested.
-    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.classifier.unitQuestion(s.text);
+    if (ITEM_INTENTS.has(intent) && s.mentions.length && !aboutTask) return this.unitQuestion(s);
     // The whole text is shown for an item that was pointed at or just discussed, not for a topic phrase.
-    if (intent === 'original' && !pointed && s.query.concepts.length) return 'content';
+    if (intent === 'original' && !pointed && asked(s.query)) return 'content';
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
     if (intent === 'document' && !s.aboutDocument && isTopical(s.hits[0])) return itemIntent(s.intents);
     return intent;
+  }
+
+  /** What a unit leads, or everything it takes part in: asked whatever its role (牵头还是配合), everything. */
+  private unitQuestion(s: Signal): 'unit_leads' | 'unit_involved' {
+    return s.speech.bothRoles ? 'unit_involved' : this.classifier.unitQuestion(s.text);
   }
 
   private unitAnswer(intent: Intent, s: Signal) {
@@ -267,7 +349,7 @@ export class AnswerEngine {
       return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
     }
     // When is what due, asked of the whole plan: every deadline and recurring duty it sets.
-    if (target.kind === 'none' && intent === 'deadline' && !s.query.concepts.length) {
+    if (target.kind === 'none' && intent === 'deadline' && !asked(s.query)) {
       const r = this.composer.allDeadlines(s.lang);
       return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
     }
@@ -319,7 +401,7 @@ export class AnswerEngine {
     const listed = s.context.itemIds ?? [];
     if (s.refs.ordinal !== null && listed[s.refs.ordinal - 1]) return { kind: 'item', id: listed[s.refs.ordinal - 1] };
     // A follow-up with no topic of its own (配合单位有哪些？ 有什么时间要求？) is about the last item.
-    if (s.context.itemId && !s.query.concepts.length && s.refs.section === null && s.refs.actionNo === null) {
+    if (s.context.itemId && !asked(s.query) && s.refs.section === null && s.refs.actionNo === null) {
       return { kind: 'item', id: s.context.itemId };
     }
     const [first, second] = s.hits;
@@ -373,6 +455,7 @@ export class AnswerEngine {
 
 interface Signal {
   text: string;
+  speech: Speech;
   lang: Lang;
   context: AnswerContext;
   mentions: UnitMention[];
@@ -390,6 +473,11 @@ type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { 
 function englishOf(overlay: EnglishOverlay): string[] {
   const entries = [overlay.overall, ...Object.values(overlay.actions), ...Object.values(overlay.items)];
   return [overlay.document.title, overlay.document.summary, ...entries.flatMap((e) => [e.title, e.summary])];
+}
+
+/** How many concepts the ask itself has, not counting what was said aside. */
+function asked(query: Query): number {
+  return query.concepts.filter((c) => !c.aside).length;
 }
 
 function isTopical(hit: Hit | undefined, minScore = MIN_SCORE): boolean {

@@ -199,6 +199,12 @@ export class Assessments {
     return this.outbox.enqueue(messages);
   }
 
+  /** The last year with results, or null when none was imported. */
+  async latestYear(): Promise<number | null> {
+    const row = await this.db.get<{ year: number | null }>('SELECT MAX(year) AS year FROM sch_assessments');
+    return row?.year ?? null;
+  }
+
   async results(year: number): Promise<AssessmentResult[]> {
     const rows = await this.db.all<ResultRow>(
       'SELECT year, zone, level, score, rank, ranked, warned, exit_candidate, line FROM sch_assessments WHERE year = ? ORDER BY rank IS NULL, rank, score DESC, zone',

@@ -53,6 +53,25 @@ export class ChatCommands {
     return this.contacts.refreshReference(address);
   }
 
+  /**
+   * Who a conversation speaks for: the plan's units and the zones it is bound to, so that the
+   * answers to 我们厅牵头哪些任务？ and "our zone" know whose they are.
+   */
+  async boundUnits(conversationId: string): Promise<{ units: string[]; zones: string[] }> {
+    const bindings = (await this.contacts.bindingsOf(conversationId)).filter((b) => b.status !== 'unbound');
+    const of = (kind: ContactKind) => [...new Set(bindings.filter((b) => b.kind === kind).map((b) => b.target))];
+    return { units: of('unit'), zones: of('zone') };
+  }
+
+  /** A zone contact's own result of the last year assessed, as the assessment command gives it; null when there is none. */
+  async ownResults(conversationId: string, lang: Lang): Promise<string | null> {
+    const zones = (await this.boundUnits(conversationId)).zones;
+    const year = zones.length ? await this.assessments.latestYear() : null;
+    if (year === null) return null;
+    const own = (await this.assessments.results(year)).filter((r) => zones.includes(normalizeName(r.zone)));
+    return own.length ? own.map((r) => assessmentZoneText(lang, r)).join('\n') : null;
+  }
+
   /** The reply to a command, in `lang`. */
   async run(c: SchedulerCommand, caller: CommandCaller, lang: Lang): Promise<string> {
     if (ADMIN_COMMANDS.has(c.name) && !caller.isAdmin) return replies.adminOnly(lang);

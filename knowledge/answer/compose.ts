@@ -1,4 +1,5 @@
 import { isMessageKey, type MessageKey, say, sayLines } from '../../catalogue';
+import { foldForMatch } from '../understand/normalize';
 import { sentences } from '../plan/text';
 import type { Action, Deadline } from '../plan/types';
 import type { Lang } from '../understand/normalize';
@@ -241,7 +242,15 @@ export class Composer {
 
   private unitsHeading(units: UnitView[], mentioned: string, lang: Lang): string {
     if (units.length === 1) return unitName(units[0], lang);
-    const names = units.map((u) => named(lang, u.name, u.english)).join(say(lang, 'list.and'));
+    // A successor that took over only part of a unit (济南海关 of 山东出入境检验检疫局) says which part.
+    const part = (u: UnitView) => u.parts?.find((p) => p.names.includes(foldForMatch(mentioned)));
+    const names = units
+      .map((u) => {
+        const p = part(u);
+        const name = named(lang, u.name, u.english);
+        return p ? say(lang, 'answer.units.part', { unit: name, part: lang === 'en' ? p.en : p.zh }) : name;
+      })
+      .join(say(lang, 'list.and'));
     return say(lang, 'answer.units.several', { mentioned, units: names });
   }
 
@@ -261,8 +270,13 @@ export class Composer {
     };
   }
 
-  document(lang: Lang): Reply {
-    const lines = [...this.documentHeading(lang), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
+  /** `asked`: the question's own words; a sentence of the plan's 总体要求 that speaks of them (its principles) is quoted, for a Chinese reader. */
+  document(lang: Lang, asked: string[] = []): Reply {
+    const overall = sentences(this.views.plan.overall?.text ?? '');
+    const title = this.views.plan.document.title;
+    const words = asked.filter((w) => /^[\u3400-\u9fff]{2,}$/.test(w) && !title.includes(w));
+    const quoted = lang === 'zh' && words.length ? overall.filter((x) => words.every((w) => x.includes(w))).slice(0, 1) : [];
+    const lines = [...this.documentHeading(lang), ...quoted.map((sentence) => say(lang, 'answer.quoted', { sentence })), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
     return { text: lines.filter(Boolean).join('\n'), suggestions: sayLines(lang, 'answer.document.next') };
   }
 
@@ -333,6 +347,17 @@ export class Composer {
     const why = place ? say(lang, 'answer.outOfScope.place', { place }) : say(lang, 'answer.outOfScope');
     const help = this.help(lang);
     return { text: `${why}\n${help.text}`, suggestions: help.suggestions };
+  }
+
+  /** The note that an answer about "our department" is about the units the conversation is bound to. */
+  assumedUnit(lang: Lang, names: string[]): string {
+    return say(lang, 'answer.assumedUnit', { units: unitList(names.map((n) => this.views.unit(n)), lang) });
+  }
+
+  /** A fact about the world now (`what`: prices, rankings …): the plan, a document of 2016, does not give it. */
+  worldFact(lang: Lang, what: string): Reply {
+    const help = this.help(lang);
+    return { text: `${say(lang, 'answer.worldFact', { what })}\n${help.text}`, suggestions: help.suggestions };
   }
 
   /** A question for people or contact details: the plan names departments only. */

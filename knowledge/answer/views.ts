@@ -1,5 +1,6 @@
 import type { DirectoryUnit, EnglishOverlay } from '../curated';
 import { toChineseNumeral, toRoman } from '../plan/text';
+import { foldForMatch } from '../understand/normalize';
 import type { Deadline, Item, Plan, Recurring } from '../plan/types';
 
 /** A unit as an answer shows it: the plan's name, and the names it goes by today. */
@@ -10,6 +11,8 @@ export interface UnitView {
   now: string[];
   nowEnglish: string[];
   fullName: string;
+  /** Successors that took over only a part of the unit, by every name they go by (folded), with that part. */
+  parts?: Array<{ names: string[]; zh: string; en: string }>;
 }
 
 /** An item with everything an answer or a card shows about it. */
@@ -88,5 +91,8 @@ export class PlanViews {
 function unitView(u: DirectoryUnit): UnitView {
   const latest = Math.max(0, ...u.successors.map((s) => s.year));
   const now = u.successors.filter((s) => s.year === latest);
-  return { name: u.name, english: u.english, fullName: u.fullName, now: now.map((s) => s.name), nowEnglish: now.map((s) => s.english) };
+  const parts = u.successors.flatMap((s) =>
+    s.part ? [{ names: [s.name, s.fullName, s.english, ...s.aliases, ...s.englishAliases].map(foldForMatch), zh: s.part.zh, en: s.part.en }] : [],
+  );
+  return { name: u.name, english: u.english, fullName: u.fullName, now: now.map((s) => s.name), nowEnglish: now.map((s) => s.english), ...(parts.length ? { parts } : {}) };
 }

@@ -11,7 +11,7 @@ import { PhraseCorrector } from './spelling';
  */
 export interface Query {
   terms: Map<string, number>;
-  concepts: Array<{ word: string; evidence: Set<string> }>;
+  concepts: Array<{ word: string; evidence: Set<string>; aside?: boolean }>;
 }
 
 /** The id under which the document itself (its front matter and 总体要求) is indexed beside the items. */
@@ -30,6 +30,8 @@ const B = 0.75;
 const TITLE_WEIGHT = 1;
 /** A colloquial word stands for the plan's term a little less surely than the term itself. */
 const SYNONYM_WEIGHT = 0.8;
+/** Words said aside from the ask (who is speaking, why) weigh this much of the ask's own. */
+const ASIDE_WEIGHT = 0.5;
 /** How much of the score depends on covering the question's concepts. */
 const COVERAGE_PULL = 0.75;
 
@@ -131,12 +133,20 @@ export class Retriever {
    * near misses it contains; and `exact` phrases (a unit named in the text, like 商务部门)
    * where the plan's text itself uses them (not merely as an item's lead).
    */
-  query(text: string, exact: string[] = []): Query {
+  query(text: string, exact: string[] = [], aside = ''): Query {
     const terms = this.lexicon.weightedTerms(text);
-    const concepts = this.lexicon
+    const concepts: Query['concepts'] = this.lexicon
       .words(text)
       .filter((w) => this.isConcept(w))
       .map((word) => ({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]) }));
+    // What is said aside (我们是做动力电池的外资企业) counts for an item that speaks of it, never against one that does not.
+    if (aside.trim()) {
+      this.lexicon.weightedTerms(aside, ASIDE_WEIGHT).forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
+      const own = new Set(concepts.map((c) => c.word));
+      for (const word of this.lexicon.words(aside)) {
+        if (!own.has(word) && this.isConcept(word)) concepts.push({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]), aside: true });
+      }
+    }
     const own = new Set(terms.keys());
     // An expansion stands for one word of the question: the plan's term and its parts, no bigrams.
     // It is evidence for that word through the term itself and what it adds (特色小真 → 特色小镇
@@ -144,7 +154,9 @@ export class Retriever {
     const expand = (phrase: string, weight: number, about: (word: string) => boolean) => {
       const added = this.lexicon.weightedTerms(phrase, weight, false);
       added.forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
-      const evidence = [...added.keys()].filter((t) => t === phrase || !own.has(t));
+      // A plan's term the index holds only in parts (政企沟通 → 政企, 沟通) is evidence through its parts.
+      const whole = this.idf.has(phrase);
+      const evidence = [...added.keys()].filter((t) => t === phrase || !own.has(t) || !whole);
       concepts.filter((c) => about(c.word)).forEach((c) => evidence.forEach((t) => c.evidence.add(t)));
     };
     for (const { synonym, planTerm } of this.synonymsIn(text)) {
@@ -221,13 +233,16 @@ export class Retriever {
     for (const c of query.concepts) {
       // A word the plan never uses weighs as much as its rarest word.
       const weight = this.idf.get(c.word) ?? this.maxIdf;
-      total += weight;
+      let found = false;
       for (const t of c.evidence) {
         if (tf.has(t)) {
-          covered += weight;
+          found = true;
           break;
         }
       }
+      if (c.aside && !found) continue;
+      total += weight;
+      if (found) covered += weight;
     }
     // A question with no concept of its own (only cue words and named units) leaves nothing uncovered.
     return total ? covered / total : 1;

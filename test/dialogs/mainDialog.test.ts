@@ -246,3 +246,84 @@ test('ping answers pong without disturbing the conversation', async () => {
   expect((await c.say('ping')).text).toBe('pong');
   expect((await c.say('配合单位有哪些？')).text).toContain('4.3「完善土地开发利用机制」的配合单位');
 });
+
+/** A conversation the scheduler knows as bound to `units` and `zones`; `results` is the zone's own assessment result, if any. */
+function boundConversation(units: string[], zones: string[] = [], results: string | null = null) {
+  const storage = new MemoryStorage();
+  const conversationState = new ConversationState(storage);
+  const userState = new UserState(storage);
+  const chatCommands = {
+    run: () => Promise.resolve(''),
+    refreshReference: () => Promise.resolve(),
+    boundUnits: () => Promise.resolve({ units, zones }),
+    ownResults: () => Promise.resolve(results),
+  };
+  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger: captureLogs().logger, chatCommands });
+  const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
+  return {
+    /** Sends a message and returns what the user sees of every reply. */
+    async say(input: string) {
+      const first = await client.sendActivity(input);
+      const replies = [view(first)];
+      for (let next = client.getNextReply(); next; next = client.getNextReply()) replies.push(view(next));
+      return replies;
+    },
+  };
+}
+
+describe('a liaison’s own unit and a zone’s own zone', () => {
+  test('a liaison bound to 省商务厅 asks 我们厅牵头哪些任务？ and is told that unit’s tasks, and which unit was assumed', async () => {
+    const [reply] = await boundConversation(['省商务厅']).say('我们厅牵头哪些任务？');
+    expect(reply.text).toContain('按本会话绑定的单位省商务厅回答');
+    expect(reply.text).toContain('省商务厅在《行动计划》中牵头8项任务');
+    expect(reply.text).toContain('2.1 提高利用投资质量和水平');
+  });
+
+  test('in English: "what does my department lead?" answers for the bound unit, by its name now', async () => {
+    const [reply] = await boundConversation(['省国土资源厅']).say('What does my department lead?');
+    expect(reply.text).toContain('Answered for Shandong Provincial Department of Land and Resources');
+    expect(reply.text).toContain('now Shandong Provincial Department of Natural Resources');
+    expect(reply.text).toContain('4.3');
+  });
+
+  test('我们有哪些任务要报进展？ lists every task of the bound unit, led and shared', async () => {
+    const [reply] = await boundConversation(['省科技厅']).say('我们有哪些任务要报进展？');
+    expect(reply.text).toContain('按本会话绑定的单位省科技厅回答');
+    expect(reply.text).toContain('3.2 推进创新驱动发展');
+    expect(reply.text).toContain('配合：');
+  });
+
+  test('a unit the question names outweighs the bound one; an unbound conversation gets no assumption', async () => {
+    const [named] = await boundConversation(['省商务厅']).say('省财政厅牵头哪些任务？');
+    expect(named.text).not.toContain('按本会话绑定的单位');
+    expect(named.text).toContain('省财政厅在《行动计划》中牵头');
+    const [unbound] = await boundConversation([]).say('我们厅牵头哪些任务？');
+    expect(unbound.text).not.toContain('按本会话绑定的单位');
+  });
+
+  test('a zone’s contact asking what the plan asks of their zone gets item 5.5, then their own result', async () => {
+    const replies = await boundConversation([], ['济南高新技术产业开发区'], '2025年度考核结果：济南高新技术产业开发区排名第3').say('我们开发区在这个计划里要做什么？');
+    expect(replies).toHaveLength(2);
+    expect(replies[0].text).toContain('实施动态管理');
+    expect(replies[1].text).toContain('排名第3');
+  });
+});
+
+describe('a long first-person question', () => {
+  test('the introduction is not the ask, and 配合单位呢？ stays on the item it asked about', async () => {
+    const c = conversation();
+    const lead = await c.say('我是潍坊一个县级开发区管委会办公室的文员，领导让我查一下：省里那份开发区转型升级五年行动计划里，“创新行政管理体制”这一条到底是哪个部门牵头的？');
+    expect(lead.text).toContain('1.1「创新行政管理体制」由省编办（现省委编办）牵头');
+    const coUnits = await c.say('配合单位呢？');
+    expect(coUnits.text).toContain('1.1「创新行政管理体制」的配合单位');
+  });
+
+  test('in English: an investor’s introduction, then "And the co-responsible units?"', async () => {
+    const c = conversation();
+    const lead = await c.say('My company runs an incubator in Jinan. Who leads promoting innovation-driven development?');
+    expect(lead.text).toContain('3.2');
+    expect(lead.text).toContain('Science and Technology');
+    const coUnits = await c.say('And the co-responsible units?');
+    expect(coUnits.text).toContain('3.2');
+  });
+});

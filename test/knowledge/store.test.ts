@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CuratedDataError, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay } from '../../knowledge/curated';
+import { CuratedDataError, DATA_DIR, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay, loadSpeech } from '../../knowledge/curated';
 import { type Database, openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
@@ -137,6 +137,19 @@ describe('the curated data files', () => {
     expect(() => loadDirectory(file)).toThrow(/units\.0\.fullName/);
     fs.writeFileSync(file, '{ not json');
     expect(() => loadDirectory(file)).toThrow(/departments\.json/);
+  });
+
+  test('a unit split between successors of one reform must say which part each took over; speech.json’s patterns must compile', () => {
+    const file = path.join(dir, 'departments.json');
+    const split = loadDirectory().find((u) => u.name === '山东出入境检验检疫局')!;
+    fs.writeFileSync(file, JSON.stringify({ units: [{ ...split, successors: split.successors.map(({ part: _part, ...s }) => s) }] }));
+    expect(() => loadDirectory(file)).toThrow(/山东出入境检验检疫局 was split in 2018; its successor 济南海关 must say which part/);
+    const speech = path.join(dir, 'speech.json');
+    const good = JSON.parse(fs.readFileSync(path.join(DATA_DIR, 'speech.json'), 'utf8'));
+    fs.writeFileSync(speech, JSON.stringify({ ...good, asks: { zh: ['(吗'], en: ['\\?'] } }));
+    expect(() => loadSpeech(speech)).toThrow(/asks\.zh\.0: not a valid regular expression/);
+    fs.writeFileSync(speech, JSON.stringify({ ...good, worldFacts: { kinds: [...good.worldFacts.kinds, good.worldFacts.kinds[0]] } }));
+    expect(() => loadSpeech(speech)).toThrow(/ask kind price is listed twice/);
   });
 });
 

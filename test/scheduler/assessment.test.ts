@@ -147,6 +147,19 @@ describe('sending and showing the results', () => {
     expect(await world.say('stranger', 'assessment 2026')).toMatch(/may not see them/);
     expect(await world.say('commerce', '2024年考核结果')).toBe('还没有2024年的考核结果。');
   });
+
+  test('for a question about "our zone" or "our department", the dialog learns what a conversation is bound to, and a zone its last result', async () => {
+    expect(await world.scheduler.commands.boundUnits('zone-e')).toEqual({ units: [], zones: ['戊开发区'] });
+    expect(await world.scheduler.commands.boundUnits('land')).toEqual({ units: ['省国土资源厅'], zones: [] });
+    expect(await world.scheduler.commands.boundUnits('stranger')).toEqual({ units: [], zones: [] });
+    expect(await world.scheduler.commands.ownResults('zone-e', 'zh')).toBeNull();
+    await importAndSend(Y2025);
+    await importAndSend(Y2026);
+    const own = await world.scheduler.commands.ownResults('zone-e', 'zh');
+    expect(own).toContain('【2026年度经济开发区考核结果】戊开发区（省级）：得分61');
+    expect(own).not.toContain('甲开发区');
+    expect(await world.scheduler.commands.ownResults('land', 'zh')).toBeNull();
+  });
 });
 
 describe('npm run admin -- assessment import', () => {
