@@ -17,7 +17,11 @@ import type { BotAuthSettings } from './settings';
  * and puts internal error messages in the response.
  */
 export class EdzAdapter extends CloudAdapter {
-  handleActivity(authHeader: string, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+  handleActivity(
+    authHeader: string,
+    activity: Activity,
+    logic: (context: TurnContext) => Promise<void>,
+  ): Promise<InvokeResponse | undefined> {
     return this.processActivity(authHeader, activity, logic);
   }
 }

@@ -52,9 +52,11 @@ export function messagesHandler(adapter: EdzAdapter, bot: EdzBot, logger: Logger
 }
 
 function activityProblem(body: unknown): string | undefined {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON activity (Content-Type: application/json)';
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    return 'the body must be a JSON activity (Content-Type: application/json)';
   const parsed = activityShape.safeParse(body);
-  if (!parsed.success) return `not an activity: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')} missing or invalid`;
+  if (!parsed.success)
+    return `not an activity: ${parsed.error.issues.map((i) => i.path.join('.') || 'body').join(', ')} missing or invalid`;
   if (parsed.data.type === 'message' && !parsed.data.from) return 'not an activity: a message needs from.id';
   return undefined;
 }

@@ -9,7 +9,12 @@ export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', '
  * appears only at debug.
  */
 export function createLogger(level: LogLevel = 'info', destination?: DestinationStream): Logger {
-  const options = { level, base: { service: 'edz-assistant' }, timestamp: pino.stdTimeFunctions.isoTime, serializers: { err: errorFields } };
+  const options = {
+    level,
+    base: { service: 'edz-assistant' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    serializers: { err: errorFields },
+  };
   return destination ? pino(options, destination) : pino(options);
 }
 

@@ -138,12 +138,8 @@ export function createProactiveAdapter(
   env: NodeJS.ProcessEnv = process.env,
   timeoutMs = Number(env.SEND_TIMEOUT_SECONDS || 30) * 1000,
 ): CloudAdapter {
-  const auth = new ConfigurationBotFrameworkAuthentication(
-    env,
-    undefined,
-    undefined,
-    undefined,
-    { httpClient: new SingleAttemptHttpClient(timeoutMs) },
-  );
+  const auth = new ConfigurationBotFrameworkAuthentication(env, undefined, undefined, undefined, {
+    httpClient: new SingleAttemptHttpClient(timeoutMs),
+  });
   return new CloudAdapter(auth);
 }

@@ -25,10 +25,14 @@ export interface RunningServer {
 const SHUTDOWN_GRACE_MS = 10_000;
 
 /** Opens the knowledge base and the state store in one SQLite file, and serves the bot over HTTP. */
-export async function startServer(settings: Settings, { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {}): Promise<RunningServer> {
+export async function startServer(
+  settings: Settings,
+  { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {},
+): Promise<RunningServer> {
   const { db, engine } = await openKnowledge({
     dbPath: settings.dbPath,
-    onBuilt: ({ items, tasks, units }, ms) => logger.info({ event: 'knowledge_base_built', items, tasks, units, ms: Math.round(ms) }, 'knowledge base built from the plan'),
+    onBuilt: ({ items, tasks, units }, ms) =>
+      logger.info({ event: 'knowledge_base_built', items, tasks, units, ms: Math.round(ms) }, 'knowledge base built from the plan'),
   });
   try {
     const storage = new DatabaseStorage(db);
@@ -39,17 +43,29 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       sender: new ProactiveSender(createProactiveAdapter({ ...process.env, ...settings.auth }), settings.auth.MicrosoftAppId),
       logger: logger.child({ component: 'scheduler' }),
     });
-    const { bot, conversationState } = createBot({ engine, storage, logger, chatCommands: scheduler.commands, isAdmin: adminCheck(settings.adminUserIds) });
+    const { bot, conversationState } = createBot({
+      engine,
+      storage,
+      logger,
+      chatCommands: scheduler.commands,
+      isAdmin: adminCheck(settings.adminUserIds),
+    });
     const adapter = createAdapter(settings.auth, conversationState, logger);
     const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;
 
     // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
-    const server = restify.createServer({ name: 'edz-assistant', log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
-    server.on('restifyError', (_req: restify.Request, _res: restify.Response, err: { statusCode?: number; name: string }, done: () => void) => {
-      // Only the kind of error: a JSON parse message quotes the body, which may be what someone wrote.
-      logger.warn({ event: 'http_error', status: err.statusCode, code: err.name });
-      done();
+    const server = restify.createServer({
+      name: 'edz-assistant',
+      log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'],
     });
+    server.on(
+      'restifyError',
+      (_req: restify.Request, _res: restify.Response, err: { statusCode?: number; name: string }, done: () => void) => {
+        // Only the kind of error: a JSON parse message quotes the body, which may be what someone wrote.
+        logger.warn({ event: 'http_error', status: err.statusCode, code: err.name });
+        done();
+      },
+    );
     server.post(
       '/api/messages',
       restify.plugins.bodyReader({ maxBodySize: settings.maxBodyBytes }),
@@ -57,11 +73,23 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
     );
     server.get('/healthz', healthHandler(engine, storage, path.basename(db.file), logger));
-    const webChat = registerWebChat(server, { settings: settings.webChat, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
+    const webChat = registerWebChat(server, {
+      settings: settings.webChat,
+      auth: settings.auth,
+      adapter,
+      bot,
+      logger,
+      maxBodyBytes: settings.maxBodyBytes,
+    });
 
     await listen(server, settings.port, listenHost(settings, logger));
-    const url = urlOf(server.address() as AddressInfo);
-    logger.info({ event: 'listening', url, auth: isLocalMode(settings.auth) ? 'none (local mode)' : 'Bot Framework tokens', maxBodyBytes: settings.maxBodyBytes });
+    const url = urlOf(server.address());
+    logger.info({
+      event: 'listening',
+      url,
+      auth: isLocalMode(settings.auth) ? 'none (local mode)' : 'Bot Framework tokens',
+      maxBodyBytes: settings.maxBodyBytes,
+    });
     let closing: Promise<void> | undefined;
     const close = async () => {
       webChat.closeStreams();
@@ -82,7 +110,10 @@ export async function startServer(settings: Settings, { logger = createLogger(se
 function listenHost(settings: Settings, logger: Logger): string | undefined {
   if (!isLocalMode(settings.auth)) return settings.host;
   if (settings.host && !isLoopback(settings.host)) {
-    logger.warn({ event: 'unauthenticated_exposure', host: settings.host }, 'MicrosoftAppId is not set: anyone who reaches this host can use the bot unauthenticated');
+    logger.warn(
+      { event: 'unauthenticated_exposure', host: settings.host },
+      'MicrosoftAppId is not set: anyone who reaches this host can use the bot unauthenticated',
+    );
   }
   return settings.host ?? '127.0.0.1';
 }

@@ -83,7 +83,10 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
     dbPath: e.DB_PATH,
     logLevel: e.LOG_LEVEL ?? 'info',
     maxBodyBytes: (e.MAX_BODY_KB ?? DEFAULT_MAX_BODY_KB) * 1024,
-    adminUserIds: (e.ADMIN_USER_IDS ?? '').split(',').map((id) => id.trim()).filter(Boolean),
+    adminUserIds: (e.ADMIN_USER_IDS ?? '')
+      .split(',')
+      .map((id) => id.trim())
+      .filter(Boolean),
     schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
     auth: {
       MicrosoftAppType: e.MicrosoftAppType,

@@ -20,7 +20,10 @@ const PLACEHOLDER = /\{([A-Za-z]\w*)\}/g;
 const text = z
   .union([z.string(), z.array(z.string())], { error: 'not a string or an array of strings' })
   .transform((t) => (typeof t === 'string' ? t : t.join('\n')));
-const file = z.record(z.string(), text.refine((t) => t.length > 0, 'empty text'));
+const file = z.record(
+  z.string(),
+  text.refine((t) => t.length > 0, 'empty text'),
+);
 
 export class CatalogueError extends Error {
   constructor(readonly problems: string[]) {
@@ -46,7 +49,9 @@ function issues(lang: Lang, parsed: z.ZodSafeParseResult<Record<string, string>>
 /** The two languages say the same things: the same keys, each with the same placeholders. */
 function compare(zhTexts: Record<string, string>, enTexts: Record<string, string>): string[] {
   const missing = (from: Record<string, string>, to: Record<string, string>, where: string) =>
-    Object.keys(from).filter((key) => !Object.hasOwn(to, key)).map((key) => `${key}: missing in ${where}`);
+    Object.keys(from)
+      .filter((key) => !Object.hasOwn(to, key))
+      .map((key) => `${key}: missing in ${where}`);
   const shared = Object.keys(zhTexts).filter((key) => Object.hasOwn(enTexts, key));
   return [
     ...missing(zhTexts, enTexts, 'en.json'),
@@ -60,7 +65,10 @@ function placeholderProblems(key: string, zhText: string, enText: string): strin
   const [inZh, inEn] = [placeholders(zhText), placeholders(enText)];
   const problems = inZh.join() === inEn.join() ? [] : [`${key}: placeholders ${show(inZh)} in zh.json but ${show(inEn)} in en.json`];
   // A brace left over is a placeholder misspelt ({unit, { unit}), which would be said as it stands.
-  for (const [where, t] of [['zh.json', zhText], ['en.json', enText]]) {
+  for (const [where, t] of [
+    ['zh.json', zhText],
+    ['en.json', enText],
+  ]) {
     if (/[{}]/.test(t.replace(PLACEHOLDER, ''))) problems.push(`${key}: a brace in ${where} that is no {placeholder}`);
   }
   return problems;

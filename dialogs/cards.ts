@@ -5,8 +5,26 @@ import { type ItemView, type Lang, unitName } from '../knowledge';
 export const CARD_VERSION = '1.4';
 
 const LABELS = {
-  zh: { lead: '牵头单位', coUnits: '配合单位', deadlines: '时间要求', source: '出处', none: '无', noDeadline: '未规定具体期限', due: (d: string) => `${d}前`, recurring: (k: string) => k },
-  en: { lead: 'Lead', coUnits: 'Co-responsible', deadlines: 'Deadlines', source: 'Source', none: 'None', noDeadline: 'No specific deadline', due: (d: string) => `due ${d}`, recurring: (k: string) => `recurring (${k})` },
+  zh: {
+    lead: '牵头单位',
+    coUnits: '配合单位',
+    deadlines: '时间要求',
+    source: '出处',
+    none: '无',
+    noDeadline: '未规定具体期限',
+    due: (d: string) => `${d}前`,
+    recurring: (k: string) => k,
+  },
+  en: {
+    lead: 'Lead',
+    coUnits: 'Co-responsible',
+    deadlines: 'Deadlines',
+    source: 'Source',
+    none: 'None',
+    noDeadline: 'No specific deadline',
+    due: (d: string) => `due ${d}`,
+    recurring: (k: string) => `recurring (${k})`,
+  },
 } as const;
 
 /**
@@ -24,7 +42,13 @@ export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[], qu
     body: [
       { type: 'TextBlock', text: `${item.id} ${lang === 'en' ? item.titleEn : item.title}`, weight: 'Bolder', size: 'Medium', wrap: true },
       // An English reader still sees the Chinese title, which is what the plan and the officials use.
-      { type: 'TextBlock', text: lang === 'en' ? `${item.title} · ${item.actionTitleEn}` : item.actionTitle, isSubtle: true, spacing: 'None', wrap: true },
+      {
+        type: 'TextBlock',
+        text: lang === 'en' ? `${item.title} · ${item.actionTitleEn}` : item.actionTitle,
+        isSubtle: true,
+        spacing: 'None',
+        wrap: true,
+      },
       ...quotes.map((quote) => ({ type: 'TextBlock', text: `「${quote}」`, wrap: true })),
       {
         type: 'FactSet',

@@ -138,7 +138,11 @@ export class CommandReader {
 
   /** Full-width characters and extra spaces are normalised first. */
   private schedulerCommand(raw: string): Command | undefined {
-    const text = raw.normalize('NFKC').replace(/[。．]/g, '.').trim().replace(/\s+/g, ' ');
+    const text = raw
+      .normalize('NFKC')
+      .replace(/[。．]/g, '.')
+      .trim()
+      .replace(/\s+/g, ' ');
     for (const grammar of this.grammars) {
       const command = readSchedulerCommand(grammar, text);
       if (command) return { kind: 'scheduler', command, lang: grammar.lang };

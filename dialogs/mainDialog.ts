@@ -179,7 +179,10 @@ export class MainDialog extends ComponentDialog {
       const options: ClarifyOptions = { text: answer.answer, options: answer.suggestions };
       return step.beginDialog(CLARIFY_DIALOG, options);
     }
-    const own = answer.aboutOwnZone && conversationId && this.deps.chatCommands?.ownResults ? await this.deps.chatCommands.ownResults(conversationId, lang) : null;
+    const own =
+      answer.aboutOwnZone && conversationId && this.deps.chatCommands?.ownResults
+        ? await this.deps.chatCommands.ownResults(conversationId, lang)
+        : null;
     await step.context.sendActivity(answerReply(answer, step.context.activity.channelId));
     // The zone's own result, as the assessment command gives it, after what the plan asks of zones.
     if (own) await step.context.sendActivity(own);

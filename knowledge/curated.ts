@@ -72,7 +72,10 @@ const directorySchema = z.object({ units: z.array(unitSchema).min(1) }).superRef
     // Successors of the same reform split the unit between them: each must say which part it took.
     const split = u.successors.filter((s) => u.successors.some((o) => o !== s && o.year === s.year));
     for (const s of split.filter((x) => !x.part)) {
-      ctx.addIssue({ code: 'custom', message: `unit ${u.name} was split in ${s.year}; its successor ${s.name} must say which part it took over (part)` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `unit ${u.name} was split in ${s.year}; its successor ${s.name} must say which part it took over (part)`,
+      });
     }
   }
 });
@@ -86,7 +89,10 @@ export function checkDirectoryCoversPlan(units: DirectoryUnit[], plan: Plan, fil
   const known = new Set(units.map((u) => u.name));
   const missing = [...new Set(plan.items.flatMap((i) => i.units))].filter((u) => !known.has(u));
   if (missing.length) {
-    throw new CuratedDataError(file, missing.map((u) => `the plan names ${u}, which the department directory lacks`));
+    throw new CuratedDataError(
+      file,
+      missing.map((u) => `the plan names ${u}, which the department directory lacks`),
+    );
   }
 }
 
@@ -112,14 +118,34 @@ export function checkOverlayCoversPlan(overlay: EnglishOverlay, plan: Plan, file
     for (const id of expected) if (!actual.includes(id)) problems.push(`${kind} ${id} has no English entry`);
     for (const id of actual) if (!expected.includes(id)) problems.push(`${kind} ${id} is not in the plan`);
   };
-  compare('action', plan.actions.map((a) => String(a.no)), Object.keys(overlay.actions));
-  compare('item', plan.items.map((i) => i.id), Object.keys(overlay.items));
+  compare(
+    'action',
+    plan.actions.map((a) => String(a.no)),
+    Object.keys(overlay.actions),
+  );
+  compare(
+    'item',
+    plan.items.map((i) => i.id),
+    Object.keys(overlay.items),
+  );
   if (problems.length) throw new CuratedDataError(file, problems);
 }
 
 export const INTENTS = [
-  'lead', 'co_units', 'unit_leads', 'unit_involved', 'content', 'original', 'deadline', 'procedure',
-  'document', 'assessment', 'help', 'greeting', 'thanks', 'out_of_scope',
+  'lead',
+  'co_units',
+  'unit_leads',
+  'unit_involved',
+  'content',
+  'original',
+  'deadline',
+  'procedure',
+  'document',
+  'assessment',
+  'help',
+  'greeting',
+  'thanks',
+  'out_of_scope',
 ] as const;
 export type Intent = (typeof INTENTS)[number];
 
@@ -151,7 +177,9 @@ export function loadGlossary(file: string, planText: string): GlossaryTerm[] {
   const { terms } = readJson(file, glossarySchema);
   const missing = terms.filter((t) => !planText.includes(foldForMatch(t.zh[0])));
   if (missing.length) {
-    throw new CuratedDataError(file, [`the first Chinese term of an entry must be the plan's own word; not in the plan: ${missing.map((t) => t.zh[0]).join(', ')}`]);
+    throw new CuratedDataError(file, [
+      `the first Chinese term of an entry must be the plan's own word; not in the plan: ${missing.map((t) => t.zh[0]).join(', ')}`,
+    ]);
   }
   return terms.map((t) => ({ planTerm: foldForMatch(t.zh[0]), zh: t.zh.map(foldForMatch), en: t.en.map(foldForMatch) }));
 }
@@ -190,14 +218,20 @@ export function loadScope(file = path.join(DATA_DIR, 'scope.json')): Scope {
 }
 
 /** A regular expression given as text: it must compile. */
-const pattern = z.string().min(1).refine((p) => {
-  try {
-    new RegExp(p, 'u');
-    return true;
-  } catch {
-    return false;
-  }
-}, { message: 'not a valid regular expression' });
+const pattern = z
+  .string()
+  .min(1)
+  .refine(
+    (p) => {
+      try {
+        new RegExp(p, 'u');
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    { message: 'not a valid regular expression' },
+  );
 const patterns = z.object({ about: z.string().optional(), zh: z.array(pattern), en: z.array(pattern) });
 const phrases = z.object({ about: z.string().optional(), zh: z.array(text), en: z.array(text) });
 

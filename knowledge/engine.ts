@@ -1,7 +1,17 @@
 import path from 'node:path';
 import { Composer, answeringSentences, type Reply } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
-import { CuratedDataError, DATA_DIR, type DirectoryUnit, type EnglishOverlay, loadDirectory, loadIntentExamples, loadOverlay, loadScope, loadSpeech } from './curated';
+import {
+  CuratedDataError,
+  DATA_DIR,
+  type DirectoryUnit,
+  type EnglishOverlay,
+  loadDirectory,
+  loadIntentExamples,
+  loadOverlay,
+  loadScope,
+  loadSpeech,
+} from './curated';
 import type { Plan } from './plan/types';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
@@ -119,7 +129,8 @@ export class AnswerEngine {
     this.elsewhere = scope.elsewhere.map(foldForMatch);
     this.contacts = scope.contacts.map(foldForMatch);
     const speech = loadSpeech(path.join(dataDir, 'speech.json'));
-    if (!this.views.items.has(speech.ownZone.item)) throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
+    if (!this.views.items.has(speech.ownZone.item))
+      throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
     this.speech = new SpeechReader(speech);
     this.zoneItem = speech.ownZone.item;
   }
@@ -128,7 +139,9 @@ export class AnswerEngine {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result = q.match ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker)) : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const result = q.match
+      ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker))
+      : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
@@ -143,7 +156,12 @@ export class AnswerEngine {
   /** What the knowledge base holds, for health checks. */
   summary(): { items: number; tasks: number; units: number; deadlines: number } {
     const { items, deadlines } = this.views.plan;
-    return { items: items.length, tasks: items.filter((i) => i.section === 'tasks').length, units: this.views.units.size, deadlines: deadlines.length };
+    return {
+      items: items.length,
+      tasks: items.filter((i) => i.section === 'tasks').length,
+      units: this.views.units.size,
+      deadlines: deadlines.length,
+    };
   }
 
   /** A context saved before the knowledge base was rebuilt may name items that no longer exist: those are dropped. */
@@ -161,7 +179,12 @@ export class AnswerEngine {
     return { units: (speaker.units ?? []).filter((u) => this.views.units.has(u)), zones: speaker.zones ?? [] };
   }
 
-  private understand(text: string, lang: Lang, context: AnswerContext, speaker: Required<Speaker>): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private understand(
+    text: string,
+    lang: Lang,
+    context: AnswerContext,
+    speaker: Required<Speaker>,
+  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const speech = this.speech.read(text, lang);
     const found = this.mentionsOf(text, speech);
     const assumed = found.length ? null : this.assumedUnit(speech, speaker);
@@ -179,11 +202,23 @@ export class AnswerEngine {
   private ownZone(result: ReturnType<AnswerEngine['interpret']>, lang: Lang, speech: Speech): ReturnType<AnswerEngine['interpret']> {
     if (result.status === 'answered' && result.taskIds.length) return { ...result, aboutOwnZone: true };
     const v = this.views.item(this.zoneItem);
-    const reply = this.composer.content(v, lang, answeringSentences(v, this.retriever.query(speech.ask).terms, (t) => this.retriever.weight(t)));
+    const reply = this.composer.content(
+      v,
+      lang,
+      answeringSentences(v, this.retriever.query(speech.ask).terms, (t) => this.retriever.weight(t)),
+    );
     const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
     return {
-      intent: 'assessment', status: 'answered', taskIds: [v.id], departments: units, answer: reply.text, suggestions: reply.suggestions,
-      items: [v], quotes: reply.quotes ?? [], context: { itemId: v.id }, aboutOwnZone: true,
+      intent: 'assessment',
+      status: 'answered',
+      taskIds: [v.id],
+      departments: units,
+      answer: reply.text,
+      suggestions: reply.suggestions,
+      items: [v],
+      quotes: reply.quotes ?? [],
+      context: { itemId: v.id },
+      aboutOwnZone: true,
     };
   }
 
@@ -201,16 +236,29 @@ export class AnswerEngine {
     return top.intent === 'unit_leads' || top.intent === 'unit_involved' ? mention : null;
   }
 
-  private interpret(text: string, lang: Lang, context: AnswerContext, speech: Speech, mentions: UnitMention[]): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private interpret(
+    text: string,
+    lang: Lang,
+    context: AnswerContext,
+    speech: Speech,
+    mentions: UnitMention[],
+  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
       ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),
     ];
     const intents = this.classifier.classify(speech.ask, masks);
-    const query = this.retriever.query(blank(speech.ask, masks), mentions.map((m) => m.text), blank(speech.aside, masks));
+    const query = this.retriever.query(
+      blank(speech.ask, masks),
+      mentions.map((m) => m.text),
+      blank(speech.aside, masks),
+    );
     const section = refs.section;
-    const ranked = this.retriever.search(query, section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined);
+    const ranked = this.retriever.search(
+      query,
+      section ? (id) => this.views.plan.items.some((i) => i.id === id && i.section === section) : undefined,
+    );
     // The document itself is ranked beside the items: when it wins, the question is about the document.
     const documentHit = ranked.find((h) => h.itemId === DOCUMENT_ID);
     // The document ranks first; or the classifier is sure the question is about the document, and
@@ -238,10 +286,19 @@ export class AnswerEngine {
     const intent = this.chooseIntent(signal);
     if (intent === 'out_of_scope') return this.reply(intent, 'out_of_scope', this.composer.outOfScope(lang));
     if (CHITCHAT.has(intent)) {
-      const reply = intent === 'thanks' ? this.composer.thanks(lang) : intent === 'greeting' ? this.composer.greeting(lang) : this.composer.help(lang);
+      const reply =
+        intent === 'thanks' ? this.composer.thanks(lang) : intent === 'greeting' ? this.composer.greeting(lang) : this.composer.help(lang);
       return this.reply(intent, 'chitchat', reply);
     }
-    if (intent === 'document') return this.reply(intent, 'answered', this.composer.document(lang, query.concepts.filter((c) => !c.aside).map((c) => c.word)));
+    if (intent === 'document')
+      return this.reply(
+        intent,
+        'answered',
+        this.composer.document(
+          lang,
+          query.concepts.filter((c) => !c.aside).map((c) => c.word),
+        ),
+      );
     if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
     return this.itemAnswer(intent, signal);
   }
@@ -346,12 +403,22 @@ export class AnswerEngine {
     const year = intent === 'deadline' && !s.refs.itemIds.length ? this.deadlineYear(s.text) : undefined;
     if (year && !(target.kind === 'item' && this.views.item(target.id).deadlines.some((d) => d.year === year))) {
       const r = this.composer.deadlinesOfYear(year, s.lang);
-      return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
+      return {
+        ...this.reply(intent, 'answered', r),
+        taskIds: r.itemIds,
+        items: r.itemIds.map((id) => this.views.item(id)),
+        context: { itemIds: r.itemIds },
+      };
     }
     // When is what due, asked of the whole plan: every deadline and recurring duty it sets.
     if (target.kind === 'none' && intent === 'deadline' && !asked(s.query)) {
       const r = this.composer.allDeadlines(s.lang);
-      return { ...this.reply(intent, 'answered', r), taskIds: r.itemIds, items: r.itemIds.map((id) => this.views.item(id)), context: { itemIds: r.itemIds } };
+      return {
+        ...this.reply(intent, 'answered', r),
+        taskIds: r.itemIds,
+        items: r.itemIds.map((id) => this.views.item(id)),
+        context: { itemIds: r.itemIds },
+      };
     }
     if (target.kind === 'none') {
       // One weak candidate is offered as a button, not given as the answer.
@@ -387,7 +454,11 @@ export class AnswerEngine {
       case 'original':
         return this.composer.original(v, s.lang);
       default:
-        return this.composer.content(v, s.lang, answeringSentences(v, s.query.terms, (t) => this.retriever.weight(t)));
+        return this.composer.content(
+          v,
+          s.lang,
+          answeringSentences(v, s.query.terms, (t) => this.retriever.weight(t)),
+        );
     }
   }
 
@@ -432,7 +503,10 @@ export class AnswerEngine {
   /** Other items that answer a content question almost as well, for "see also". */
   private related(hits: Hit[], top: string): string[] {
     const best = hits[0]?.score ?? 0;
-    return hits.filter((h) => h.itemId !== top && h.score >= best * 0.8).slice(0, 2).map((h) => h.itemId);
+    return hits
+      .filter((h) => h.itemId !== top && h.score >= best * 0.8)
+      .slice(0, 2)
+      .map((h) => h.itemId);
   }
 
   private followUpFor(intent: Intent, v: ItemView, lang: Lang): string {
@@ -449,7 +523,17 @@ export class AnswerEngine {
   }
 
   private reply(intent: Intent, status: AnswerStatus, reply: Reply) {
-    return { intent, status, taskIds: [] as string[], departments: [] as string[], answer: reply.text, suggestions: reply.suggestions, items: [] as ItemView[], quotes: [] as string[], context: {} as AnswerContext };
+    return {
+      intent,
+      status,
+      taskIds: [] as string[],
+      departments: [] as string[],
+      answer: reply.text,
+      suggestions: reply.suggestions,
+      items: [] as ItemView[],
+      quotes: [] as string[],
+      context: {} as AnswerContext,
+    };
   }
 }
 
@@ -467,7 +551,8 @@ interface Signal {
   aboutDocument: boolean;
 }
 
-type Target = { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none'; maybe?: string };
+type Target =
+  { kind: 'item'; id: string } | { kind: 'action'; no: number } | { kind: 'clarify'; options: string[] } | { kind: 'none'; maybe?: string };
 
 /** Every English text of the overlay. */
 function englishOf(overlay: EnglishOverlay): string[] {

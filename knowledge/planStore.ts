@@ -48,7 +48,12 @@ export class SqlPlanStore implements PlanStore {
       }
     }
     for (const d of plan.deadlines) {
-      await this.db.run('INSERT INTO kb_deadlines (item_id, year, due, sentence) VALUES (?, ?, ?, ?)', [d.itemId, d.year, d.due, d.sentence]);
+      await this.db.run('INSERT INTO kb_deadlines (item_id, year, due, sentence) VALUES (?, ?, ?, ?)', [
+        d.itemId,
+        d.year,
+        d.due,
+        d.sentence,
+      ]);
     }
     for (const r of plan.recurring) {
       await this.db.run('INSERT INTO kb_recurring (item_id, keyword, sentence) VALUES (?, ?, ?)', [r.itemId, r.keyword, r.sentence]);
@@ -60,15 +65,33 @@ export class SqlPlanStore implements PlanStore {
       (await this.db.all<{ key: string; value: string }>('SELECT key, value FROM kb_meta')).map((r) => [r.key, r.value]),
     );
     if (!meta.has('document')) return null;
-    const units = await this.db.all<{ item_id: string; unit: string }>('SELECT item_id, unit FROM kb_item_units ORDER BY item_id, position');
+    const units = await this.db.all<{ item_id: string; unit: string }>(
+      'SELECT item_id, unit FROM kb_item_units ORDER BY item_id, position',
+    );
     const itemRows = await this.db.all<{
-      id: string; section: Item['section']; action_no: number | null; action_title: string; no: number; title: string; text: string; line: number;
+      id: string;
+      section: Item['section'];
+      action_no: number | null;
+      action_title: string;
+      no: number;
+      title: string;
+      text: string;
+      line: number;
     }>('SELECT * FROM kb_items ORDER BY seq');
     const items: Item[] = itemRows.map((r) => {
       const own = units.filter((u) => u.item_id === r.id).map((u) => u.unit);
       return {
-        id: r.id, section: r.section, actionNo: r.action_no, actionTitle: r.action_title, no: r.no, title: r.title,
-        text: r.text, line: r.line, units: own, lead: own[0] ?? null, coUnits: own.slice(1),
+        id: r.id,
+        section: r.section,
+        actionNo: r.action_no,
+        actionTitle: r.action_title,
+        no: r.no,
+        title: r.title,
+        text: r.text,
+        line: r.line,
+        units: own,
+        lead: own[0] ?? null,
+        coUnits: own.slice(1),
       };
     });
     return {
@@ -77,12 +100,16 @@ export class SqlPlanStore implements PlanStore {
       sections: JSON.parse(meta.get('sections') ?? '[]') as Plan['sections'],
       actions: await this.db.all('SELECT no, title FROM kb_actions ORDER BY no'),
       items,
-      deadlines: (await this.db.all<{ item_id: string | null; year: number; due: string; sentence: string }>(
-        'SELECT item_id, year, due, sentence FROM kb_deadlines ORDER BY id',
-      )).map((d) => ({ itemId: d.item_id, year: d.year, due: d.due, sentence: d.sentence })),
-      recurring: (await this.db.all<{ item_id: string | null; keyword: string; sentence: string }>(
-        'SELECT item_id, keyword, sentence FROM kb_recurring ORDER BY id',
-      )).map((r) => ({ itemId: r.item_id, keyword: r.keyword, sentence: r.sentence })),
+      deadlines: (
+        await this.db.all<{ item_id: string | null; year: number; due: string; sentence: string }>(
+          'SELECT item_id, year, due, sentence FROM kb_deadlines ORDER BY id',
+        )
+      ).map((d) => ({ itemId: d.item_id, year: d.year, due: d.due, sentence: d.sentence })),
+      recurring: (
+        await this.db.all<{ item_id: string | null; keyword: string; sentence: string }>(
+          'SELECT item_id, keyword, sentence FROM kb_recurring ORDER BY id',
+        )
+      ).map((r) => ({ itemId: r.item_id, keyword: r.keyword, sentence: r.sentence })),
     };
   }
 }

@@ -10,7 +10,6 @@ import { SqlPlanStore } from './planStore';
 
 export const DEFAULT_SOURCE = projectPath('knowledge', 'source', 'plan-lu-zheng-ban-zi-2016-202.txt');
 
-
 export interface BuildReport {
   changed: boolean;
   items: number;

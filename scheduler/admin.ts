@@ -5,9 +5,7 @@ import type { Milestones } from './milestones';
 import { type UnitResolver, normalizeName } from './units';
 import type { ContactKind, Milestone } from './records';
 
-export type InviteOutcome =
-  | { ok: true; code: string; expires: string; label: string }
-  | { ok: false; message: (lang: Lang) => string };
+export type InviteOutcome = { ok: true; code: string; expires: string; label: string } | { ok: false; message: (lang: Lang) => string };
 
 /** Admin actions shared by the admin CLI and the admin chat commands. */
 export class AdminActions {

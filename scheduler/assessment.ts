@@ -30,9 +30,16 @@ export function parseAssessmentCsv(text: string): AssessmentRow[] {
   let records: { record: string[]; raw: string; info: { lines: number } }[];
   try {
     // With `info` and `raw` each record comes wrapped with its line; the typings only model plain arrays.
-    records = parse(text, { bom: true, trim: true, skip_empty_lines: true, relax_column_count: true, info: true, raw: true }) as unknown as typeof records;
+    records = parse(text, {
+      bom: true,
+      trim: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      info: true,
+      raw: true,
+    }) as unknown as typeof records;
   } catch (err) {
-    if (err instanceof CsvError) throw new AssessmentCsvError([`line ${String(err.lines ?? '?')}: ${err.message}`]);
+    if (err instanceof CsvError) throw new AssessmentCsvError([`line ${typeof err.lines === 'number' ? err.lines : '?'}: ${err.message}`]);
     throw err;
   }
   if (!records.length) throw new AssessmentCsvError(['the file is empty: expected a header line year,zone,level,score']);
@@ -45,7 +52,8 @@ export function parseAssessmentCsv(text: string): AssessmentRow[] {
   if (missing.length || unknown.length || names.length !== COLUMNS.length) {
     throw new AssessmentCsvError([
       `line ${lineOf(header)}: the header must name the columns year, zone, level, score` +
-        (missing.length ? `; missing: ${missing.join(', ')}` : '') + (unknown.length ? `; unknown: ${unknown.join(', ')}` : ''),
+        (missing.length ? `; missing: ${missing.join(', ')}` : '') +
+        (unknown.length ? `; unknown: ${unknown.join(', ')}` : ''),
     ]);
   }
   const index = Object.fromEntries(COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<(typeof COLUMNS)[number], number>;
@@ -70,14 +78,20 @@ export function parseAssessmentCsv(text: string): AssessmentRow[] {
   return rows;
 }
 
-function checkRow(fields: string[], index: Record<(typeof COLUMNS)[number], number>, line: number, problems: string[]): AssessmentRow | null {
+function checkRow(
+  fields: string[],
+  index: Record<(typeof COLUMNS)[number], number>,
+  line: number,
+  problems: string[],
+): AssessmentRow | null {
   if (fields.length !== COLUMNS.length) {
     problems.push(`line ${line}: expected ${COLUMNS.length} fields (year, zone, level, score), found ${fields.length}`);
     return null;
   }
   const before = problems.length;
   const [year, zone, level, score] = [fields[index.year], normalizeName(fields[index.zone]), fields[index.level], fields[index.score]];
-  if (!/^\d{4}$/.test(year) || +year < 2000 || +year > 2100) problems.push(`line ${line}: year “${year}” is not a year between 2000 and 2100`);
+  if (!/^\d{4}$/.test(year) || +year < 2000 || +year > 2100)
+    problems.push(`line ${line}: year “${year}” is not a year between 2000 and 2100`);
   if (!zone) problems.push(`line ${line}: the zone is empty`);
   else if (zone.length > 100) problems.push(`line ${line}: the zone's name is longer than 100 characters`);
   if (!(LEVELS as readonly string[]).includes(level)) problems.push(`line ${line}: level “${level}” must be 国家级 or 省级`);
@@ -101,7 +115,8 @@ export function rankYear(rows: readonly AssessmentRow[], previousYear: readonly 
   const provincial = rows.filter((r) => r.level === '省级');
   return rows.map((r) => {
     const under = below.get(r.zone);
-    if (r.level !== '省级' || under === undefined) return { ...r, rank: null, ranked: provincial.length, warned: false, exitCandidate: false };
+    if (r.level !== '省级' || under === undefined)
+      return { ...r, rank: null, ranked: provincial.length, warned: false, exitCandidate: false };
     const lastYear = previousBelow.get(r.zone);
     return {
       ...r,
@@ -160,11 +175,17 @@ export class Assessments {
       let enqueued = 0;
       for (const year of years) {
         const previous = await this.results(year - 1);
-        const results = rankYear(rows.filter((r) => r.year === year), previous);
+        const results = rankYear(
+          rows.filter((r) => r.year === year),
+          previous,
+        );
         await this.store(year, results);
         enqueued += await this.enqueueResults(year, results, previous.length > 0);
         summary.push({
-          year, zones: results.length, ranked: results[0]?.ranked ?? 0, previousYearKnown: previous.length > 0,
+          year,
+          zones: results.length,
+          ranked: results[0]?.ranked ?? 0,
+          previousYearKnown: previous.length > 0,
           warned: results.filter((r) => r.warned).map((r) => r.zone),
           exitCandidates: results.filter((r) => r.exitCandidate).map((r) => r.zone),
         });
@@ -188,9 +209,17 @@ export class Assessments {
     const dueDate = localDate(this.clock.now(), this.timeZone);
     const messages: NewMessage[] = [];
     const add = (contact: Contact, key: string, text: string) =>
-      messages.push({ key: `${key}:contact:${contact.id}`, contactId: contact.id, conversationId: contact.conversationId, kind: 'assessment', dueDate, text });
+      messages.push({
+        key: `${key}:contact:${contact.id}`,
+        contactId: contact.id,
+        conversationId: contact.conversationId,
+        kind: 'assessment',
+        dueDate,
+        text,
+      });
     for (const r of results) {
-      for (const contact of await this.contacts.active('zone', [r.zone])) add(contact, `assessment:${year}:${r.zone}:${digest(r)}`, assessmentZoneText(contact.lang, r));
+      for (const contact of await this.contacts.active('zone', [r.zone]))
+        add(contact, `assessment:${year}:${r.zone}:${digest(r)}`, assessmentZoneText(contact.lang, r));
     }
     const overseers = [...(await this.contacts.active('unit', [SUPERVISING_UNIT])), ...(await this.contacts.active('admin', ['']))];
     for (const contact of overseers) {
@@ -211,8 +240,15 @@ export class Assessments {
       [year],
     );
     return rows.map((r) => ({
-      year: r.year, zone: r.zone, level: r.level, score: r.score, line: r.line, rank: r.rank, ranked: r.ranked,
-      warned: r.warned === 1, exitCandidate: r.exit_candidate === 1,
+      year: r.year,
+      zone: r.zone,
+      level: r.level,
+      score: r.score,
+      line: r.line,
+      rank: r.rank,
+      ranked: r.ranked,
+      warned: r.warned === 1,
+      exitCandidate: r.exit_candidate === 1,
     }));
   }
 }

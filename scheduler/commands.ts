@@ -34,7 +34,14 @@ export interface CommandCaller {
   isAdmin: boolean;
 }
 
-const ADMIN_COMMANDS = new Set<SchedulerCommand['name']>(['invite', 'milestone-list', 'milestone-add', 'milestone-remove', 'progress-list', 'admin-usage']);
+const ADMIN_COMMANDS = new Set<SchedulerCommand['name']>([
+  'invite',
+  'milestone-list',
+  'milestone-add',
+  'milestone-remove',
+  'progress-list',
+  'admin-usage',
+]);
 
 export class ChatCommands {
   constructor(
@@ -127,13 +134,24 @@ export class ChatCommands {
     if (!item) return replies.unknownItem(lang, c.itemId);
     const units = responsibleUnits(item);
     const reporters = liaisons.filter((b) => units.includes(b.target));
-    if (!reporters.length) return replies.notResponsible(lang, item, units, liaisons.map((b) => b.target));
+    if (!reporters.length)
+      return replies.notResponsible(
+        lang,
+        item,
+        units,
+        liaisons.map((b) => b.target),
+      );
     if (c.name === 'progress') {
       for (const contact of reporters) await this.milestones.recordProgress(contact, contact.target, item.id, c.text);
-      return replies.progressRecorded(lang, item, reporters.map((b) => b.target));
+      return replies.progressRecorded(
+        lang,
+        item,
+        reporters.map((b) => b.target),
+      );
     }
     const lines: string[] = [];
-    for (const contact of reporters) lines.push(replies.completion(lang, item, await this.milestones.complete(contact, contact.target, item.id)));
+    for (const contact of reporters)
+      lines.push(replies.completion(lang, item, await this.milestones.complete(contact, contact.target, item.id)));
     return lines.join('\n');
   }
 
@@ -155,7 +173,10 @@ export class ChatCommands {
   private async changeMilestone(c: Extract<SchedulerCommand, { name: 'milestone-add' | 'milestone-remove' }>, lang: Lang): Promise<string> {
     try {
       if (c.name === 'milestone-remove') return replies.milestoneRemoved(lang, await this.milestones.remove(c.id));
-      return replies.milestoneAdded(lang, await this.milestones.add({ itemId: c.itemId, due: c.due, title: c.title, audience: c.audience }));
+      return replies.milestoneAdded(
+        lang,
+        await this.milestones.add({ itemId: c.itemId, due: c.due, title: c.title, audience: c.audience }),
+      );
     } catch (err) {
       if (err instanceof MilestoneError) return replies.milestoneProblem(lang, err.problem, err.detail);
       throw err;

@@ -9,7 +9,11 @@ import { z } from 'zod';
 const count = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 
 const cronExpression = (fallback: string) =>
-  z.string().trim().default(fallback).refine((expr) => cron.validate(expr), 'is not a valid cron expression');
+  z
+    .string()
+    .trim()
+    .default(fallback)
+    .refine((expr) => cron.validate(expr), 'is not a valid cron expression');
 
 const timeZone = z
   .string()
@@ -29,7 +33,11 @@ const dayOffsets = z
   .trim()
   .default('30,7,1')
   .transform((s, ctx) => {
-    const days = s.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
+    const days = s
+      .split(',')
+      .map((p) => p.trim())
+      .filter(Boolean)
+      .map(Number);
     if (days.some((d) => !Number.isInteger(d) || d < 0 || d > 366)) {
       ctx.addIssue({ code: 'custom', message: 'must be whole numbers of days between 0 and 366, comma-separated' });
       return z.NEVER;

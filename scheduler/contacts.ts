@@ -27,8 +27,14 @@ const CONTACT_COLUMNS = 'id, conversation_id, kind, target, name, lang, status, 
 
 function toContact(r: ContactRow): Contact {
   return {
-    id: r.id, conversationId: r.conversation_id, kind: r.kind, target: r.target, name: r.name, lang: r.lang,
-    status: r.status, statusReason: r.status_reason,
+    id: r.id,
+    conversationId: r.conversation_id,
+    kind: r.kind,
+    target: r.target,
+    name: r.name,
+    lang: r.lang,
+    status: r.status,
+    statusReason: r.status_reason,
   };
 }
 
@@ -54,7 +60,10 @@ function newCode(): string {
 }
 
 function hashCode(typed: string): string {
-  const canonical = typed.normalize('NFKC').toUpperCase().replace(/[^0-9A-Z]/g, '');
+  const canonical = typed
+    .normalize('NFKC')
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '');
   return crypto.createHash('sha256').update(canonical).digest('hex');
 }
 
@@ -72,7 +81,12 @@ export class ContactBook {
     const expiresAt = now + this.config.inviteTtlMs;
     await this.db.transaction(() =>
       this.db.run('INSERT INTO sch_invites (code_hash, kind, target, name, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)', [
-        hashCode(code), request.kind, request.target, request.name ?? null, now, expiresAt,
+        hashCode(code),
+        request.kind,
+        request.target,
+        request.name ?? null,
+        now,
+        expiresAt,
       ]),
     );
     return { code, expiresAt };
@@ -89,7 +103,11 @@ export class ContactBook {
         [hashCode(input.code), now],
       );
       if (!invite) {
-        await this.db.run('INSERT INTO sch_bind_failures (user_id, conversation_id, at) VALUES (?, ?, ?)', [input.userId, conversationId, now]);
+        await this.db.run('INSERT INTO sch_bind_failures (user_id, conversation_id, at) VALUES (?, ?, ?)', [
+          input.userId,
+          conversationId,
+          now,
+        ]);
         return { kind: 'invalid' };
       }
       const existing = await this.liveBinding(conversationId, invite.kind, invite.target);
@@ -141,7 +159,9 @@ export class ContactBook {
   }
 
   async list(): Promise<Contact[]> {
-    const rows = await this.db.all<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status <> 'unbound' ORDER BY kind, target, id`);
+    const rows = await this.db.all<ContactRow>(
+      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status <> 'unbound' ORDER BY kind, target, id`,
+    );
     return rows.map(toContact);
   }
 
@@ -163,7 +183,11 @@ export class ContactBook {
         [conversationId, userId],
       );
       const ended = rows.map(toContact);
-      await this.setStatus(ended.map((c) => c.id), 'unbound', 'unbound by the contact');
+      await this.setStatus(
+        ended.map((c) => c.id),
+        'unbound',
+        'unbound by the contact',
+      );
       return ended;
     });
   }
@@ -189,7 +213,11 @@ export class ContactBook {
   /** After a 403/404: every binding of the conversation stops receiving. Call inside a transaction. */
   async markConversationInactive(conversationId: string, reason: string): Promise<Contact[]> {
     const affected = (await this.bindingsOf(conversationId)).filter((c) => c.status === 'active');
-    await this.setStatus(affected.map((c) => c.id), 'inactive', reason);
+    await this.setStatus(
+      affected.map((c) => c.id),
+      'inactive',
+      reason,
+    );
     return affected;
   }
 
@@ -198,7 +226,10 @@ export class ContactBook {
     if (!ids.length) return;
     const list = ids.map(() => '?').join(', ');
     await this.db.run(`UPDATE sch_contacts SET status = ?, status_reason = ?, updated_at = ? WHERE id IN (${list})`, [
-      status, reason, this.clock.now(), ...ids,
+      status,
+      reason,
+      this.clock.now(),
+      ...ids,
     ]);
     await this.outbox.cancelForContacts(ids, `contact ${status}: ${reason}`);
   }

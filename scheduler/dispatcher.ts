@@ -112,7 +112,13 @@ export class Dispatcher {
       await outbox.retryAt(m.id, this.owner, nextAttemptAt, outcome.reason);
       // Why, and when next: the status and the connector's or the network's error, never the message.
       logger.warn(
-        { id: m.id, status: outcome.status, reason: outcome.reason, attempt: m.attempts, nextAttemptAt: new Date(nextAttemptAt).toISOString() },
+        {
+          id: m.id,
+          status: outcome.status,
+          reason: outcome.reason,
+          attempt: m.attempts,
+          nextAttemptAt: new Date(nextAttemptAt).toISOString(),
+        },
         'send failed; will retry',
       );
       summary.retried += 1;
@@ -146,8 +152,12 @@ export class Dispatcher {
     const admins = await contacts.active('admin', ['']);
     await outbox.enqueue(
       admins.map((admin) => ({
-        key: `notice:${key}:contact:${admin.id}`, contactId: admin.id, conversationId: admin.conversationId, kind: 'notice' as const,
-        dueDate: today, text: text(admin.lang),
+        key: `notice:${key}:contact:${admin.id}`,
+        contactId: admin.id,
+        conversationId: admin.conversationId,
+        kind: 'notice' as const,
+        dueDate: today,
+        text: text(admin.lang),
       })),
     );
   }

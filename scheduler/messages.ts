@@ -56,7 +56,11 @@ export function assessmentTable(lang: Lang, year: number, results: readonly Asse
 }
 
 export function assessmentSummaryText(lang: Lang, year: number, results: readonly AssessmentResult[], previousYearKnown: boolean): string {
-  const zones = (list: readonly AssessmentResult[]) => enumeration(lang, list.map((r) => r.zone)) || say(lang, 'list.empty');
+  const zones = (list: readonly AssessmentResult[]) =>
+    enumeration(
+      lang,
+      list.map((r) => r.zone),
+    ) || say(lang, 'list.empty');
   const warned = zones(results.filter((r) => r.warned));
   const summary = say(lang, 'assessment.summary', { warned, exits: zones(results.filter((r) => r.exitCandidate)) });
   return `${assessmentTable(lang, year, results, previousYearKnown)}\n${summary}`;
@@ -68,12 +72,24 @@ function who(lang: Lang, c: { contactKind: string; contactTarget: string; contac
   return say(lang, 'notice.contact', { target, name: c.contactName, conversation: c.conversationId });
 }
 
-export function deadNotice(lang: Lang, m: { contactKind: string; contactTarget: string; contactName: string | null; conversationId: string; attempts: number; text: string }, error: string): string {
+export function deadNotice(
+  lang: Lang,
+  m: { contactKind: string; contactTarget: string; contactName: string | null; conversationId: string; attempts: number; text: string },
+  error: string,
+): string {
   return say(lang, 'notice.dead', { who: who(lang, m), attempts: m.attempts, error, message: m.text.slice(0, 200) });
 }
 
-export function goneNotice(lang: Lang, m: { contactKind: string; contactTarget: string; contactName: string | null; conversationId: string }, status: number, contacts: readonly Contact[]): string {
-  const bindings = enumeration(lang, contacts.map((c) => (c.kind === 'admin' ? say(lang, 'notice.admin') : c.target)));
+export function goneNotice(
+  lang: Lang,
+  m: { contactKind: string; contactTarget: string; contactName: string | null; conversationId: string },
+  status: number,
+  contacts: readonly Contact[],
+): string {
+  const bindings = enumeration(
+    lang,
+    contacts.map((c) => (c.kind === 'admin' ? say(lang, 'notice.admin') : c.target)),
+  );
   return say(lang, 'notice.gone', { who: who(lang, m), status, bindings });
 }
 

@@ -24,8 +24,15 @@ interface MilestoneRow {
 
 function toMilestone(r: MilestoneRow): Milestone {
   return {
-    id: r.id, itemId: r.item_id, title: r.title, due: r.due, audience: r.audience, repeatMonths: r.repeat_months,
-    seedKey: r.seed_key, note: r.note, status: r.status,
+    id: r.id,
+    itemId: r.item_id,
+    title: r.title,
+    due: r.due,
+    audience: r.audience,
+    repeatMonths: r.repeat_months,
+    seedKey: r.seed_key,
+    note: r.note,
+    status: r.status,
   };
 }
 
@@ -59,8 +66,13 @@ export function seedsFromPlan(plan: Plan, today: IsoDate): Seed[] {
   for (const d of plan.deadlines) {
     if (!d.itemId || !items.has(d.itemId)) continue; // the 总体要求 belongs to no unit
     seeds.push({
-      seedKey: `deadline:${d.itemId}:${d.due}`, itemId: d.itemId, title: shorten(d.sentence), due: d.due, audience: 'all',
-      repeatMonths: null, note: `到${d.year}年 → ${d.due}`,
+      seedKey: `deadline:${d.itemId}:${d.due}`,
+      itemId: d.itemId,
+      title: shorten(d.sentence),
+      due: d.due,
+      audience: 'all',
+      repeatMonths: null,
+      note: `到${d.year}年 → ${d.due}`,
     });
   }
   for (const r of plan.recurring) {
@@ -105,7 +117,11 @@ export class MilestoneError extends Error {
 
 /** '4.3', '４．３', 'o.3' → the plan's spelling. */
 export function normalizeItemId(typed: string): string {
-  return typed.normalize('NFKC').trim().replace(/[。．]/g, '.').toUpperCase();
+  return typed
+    .normalize('NFKC')
+    .trim()
+    .replace(/[。．]/g, '.')
+    .toUpperCase();
 }
 
 export interface MilestoneInput {
@@ -211,9 +227,10 @@ export class Milestones {
       const before = await this.get(id);
       if (!before || before.status === 'removed') throw new MilestoneError('not-found', String(id));
       const after: Milestone = { ...before, ...c, status: 'open' };
-      await this.db.run('UPDATE sch_milestones SET item_id = ?, title = ?, due = ?, audience = ?, status = ?, updated_at = ? WHERE id = ?', [
-        after.itemId, after.title, after.due, after.audience, after.status, this.clock.now(), id,
-      ]);
+      await this.db.run(
+        'UPDATE sch_milestones SET item_id = ?, title = ?, due = ?, audience = ?, status = ?, updated_at = ? WHERE id = ?',
+        [after.itemId, after.title, after.due, after.audience, after.status, this.clock.now(), id],
+      );
       await this.cancelStale(after);
       return after;
     });
@@ -240,7 +257,12 @@ export class Milestones {
           units,
         )
       : [];
-    await this.outbox.cancelStaleReminders(m.id, m.due, keep.map((r) => r.id), 'milestone changed');
+    await this.outbox.cancelStaleReminders(
+      m.id,
+      m.due,
+      keep.map((r) => r.id),
+      'milestone changed',
+    );
   }
 
   async recordProgress(contact: Contact, unit: string, itemId: string, text: string): Promise<void> {
@@ -249,7 +271,13 @@ export class Milestones {
 
   private insertReport(contact: Contact, unit: string, itemId: string, kind: Report['kind'], text: string, milestoneId: number | null) {
     return this.db.run('INSERT INTO sch_reports (item_id, unit, contact_id, kind, text, milestone_id, at) VALUES (?, ?, ?, ?, ?, ?, ?)', [
-      itemId, unit, contact.id, kind, text, milestoneId, this.clock.now(),
+      itemId,
+      unit,
+      contact.id,
+      kind,
+      text,
+      milestoneId,
+      this.clock.now(),
     ]);
   }
 
@@ -264,7 +292,13 @@ export class Milestones {
       await this.insertReport(contact, unit, itemId, 'done', '', m?.id ?? null);
       if (!m) return { unit, milestone: null, nextDue: null };
       const now = this.clock.now();
-      await this.db.run('INSERT INTO sch_completions (milestone_id, due, unit, contact_id, at) VALUES (?, ?, ?, ?, ?)', [m.id, m.due, unit, contact.id, now]);
+      await this.db.run('INSERT INTO sch_completions (milestone_id, due, unit, contact_id, at) VALUES (?, ?, ?, ?, ?)', [
+        m.id,
+        m.due,
+        unit,
+        contact.id,
+        now,
+      ]);
       const done = await this.completedUnits(m);
       if (!this.audienceUnits(m).every((u) => done.has(u))) {
         await this.cancelStale(m);
@@ -272,7 +306,10 @@ export class Milestones {
       }
       const nextDue = m.repeatMonths ? this.nextOccurrence(m.due, m.repeatMonths, localDate(now, this.timeZone)) : null;
       await this.db.run('UPDATE sch_milestones SET due = ?, status = ?, updated_at = ? WHERE id = ?', [
-        nextDue ?? m.due, nextDue ? 'open' : 'done', now, m.id,
+        nextDue ?? m.due,
+        nextDue ? 'open' : 'done',
+        now,
+        m.id,
       ]);
       await this.outbox.cancelStaleReminders(m.id, nextDue, null, 'milestone done');
       return { unit, milestone: m, nextDue };
@@ -295,7 +332,14 @@ export class Milestones {
 
   async reports(itemId?: string): Promise<Report[]> {
     const rows = await this.db.all<{
-      id: number; item_id: string; unit: string; name: string | null; kind: Report['kind']; text: string; milestone_id: number | null; at: number;
+      id: number;
+      item_id: string;
+      unit: string;
+      name: string | null;
+      kind: Report['kind'];
+      text: string;
+      milestone_id: number | null;
+      at: number;
     }>(
       `SELECT r.id, r.item_id, r.unit, c.name, r.kind, r.text, r.milestone_id, r.at
        FROM sch_reports r JOIN sch_contacts c ON c.id = r.contact_id
@@ -303,7 +347,14 @@ export class Milestones {
       itemId ? [normalizeItemId(itemId)] : [],
     );
     return rows.map((r) => ({
-      id: r.id, itemId: r.item_id, unit: r.unit, contactName: r.name, kind: r.kind, text: r.text, milestoneId: r.milestone_id, at: r.at,
+      id: r.id,
+      itemId: r.item_id,
+      unit: r.unit,
+      contactName: r.name,
+      kind: r.kind,
+      text: r.text,
+      milestoneId: r.milestone_id,
+      at: r.at,
     }));
   }
 }

@@ -21,7 +21,12 @@ export interface Outbox {
    * Call inside a transaction: cancels the milestone's waiting reminders that no longer apply —
    * those for another due date, or (when `keepContactIds` is given) for contacts not in it.
    */
-  cancelStaleReminders(milestoneId: number, keepDue: IsoDate | null, keepContactIds: readonly number[] | null, reason: string): Promise<void>;
+  cancelStaleReminders(
+    milestoneId: number,
+    keepDue: IsoDate | null,
+    keepContactIds: readonly number[] | null,
+    reason: string,
+  ): Promise<void>;
   /**
    * Claims up to `limit` rows that are due (or whose lease ran out) for `leaseMs`, at most one per
    * conversation and none of a conversation another dispatcher is sending to, so pacing and order per
@@ -57,7 +62,18 @@ export class SqliteOutbox implements Outbox {
            (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, status, next_attempt_at, created_at)
          VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}
          ON CONFLICT (idempotency_key) DO NOTHING`,
-        chunk.flatMap((m) => [m.key, m.contactId, m.conversationId, m.kind, m.milestoneId ?? null, m.milestoneDue ?? null, m.dueDate, m.text, now, now]),
+        chunk.flatMap((m) => [
+          m.key,
+          m.contactId,
+          m.conversationId,
+          m.kind,
+          m.milestoneId ?? null,
+          m.milestoneDue ?? null,
+          m.dueDate,
+          m.text,
+          now,
+          now,
+        ]),
       );
       added += changes;
     }
@@ -80,8 +96,17 @@ export class SqliteOutbox implements Outbox {
     );
   }
 
-  async cancelStaleReminders(milestoneId: number, keepDue: IsoDate | null, keepContactIds: readonly number[] | null, reason: string): Promise<void> {
-    const keepContacts = !keepContactIds ? '' : keepContactIds.length ? ` OR contact_id NOT IN (${keepContactIds.map(() => '?').join(', ')})` : ' OR 1';
+  async cancelStaleReminders(
+    milestoneId: number,
+    keepDue: IsoDate | null,
+    keepContactIds: readonly number[] | null,
+    reason: string,
+  ): Promise<void> {
+    const keepContacts = !keepContactIds
+      ? ''
+      : keepContactIds.length
+        ? ` OR contact_id NOT IN (${keepContactIds.map(() => '?').join(', ')})`
+        : ' OR 1';
     await this.db.run(
       `UPDATE sch_outbox SET status = 'cancelled', last_error = ?
        WHERE milestone_id = ? AND status = 'pending' AND (milestone_due IS DISTINCT FROM ?${keepContacts})`,
@@ -181,7 +206,9 @@ export class SqliteOutbox implements Outbox {
 
   async countsByStatus(): Promise<Record<OutboxStatus, number>> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0, cancelled: 0 };
-    for (const r of await this.db.all<{ status: OutboxStatus; n: number }>('SELECT status, COUNT(*) AS n FROM sch_outbox GROUP BY status')) {
+    for (const r of await this.db.all<{ status: OutboxStatus; n: number }>(
+      'SELECT status, COUNT(*) AS n FROM sch_outbox GROUP BY status',
+    )) {
       counts[r.status] = r.n;
     }
     return counts;

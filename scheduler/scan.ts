@@ -40,15 +40,21 @@ export class Scanner {
         const contacts = await this.contacts.active('unit', units);
         enqueued += await this.outbox.enqueue(
           contacts.map((contact) => ({
-            key: `${prefix}contact:${contact.id}`, contactId: contact.id, conversationId: contact.conversationId, kind: 'reminder' as const,
-            milestoneId: m.id, milestoneDue: m.due, dueDate,
+            key: `${prefix}contact:${contact.id}`,
+            contactId: contact.id,
+            conversationId: contact.conversationId,
+            kind: 'reminder' as const,
+            milestoneId: m.id,
+            milestoneDue: m.due,
+            dueDate,
             text: reminderText(contact.lang, { unit: contact.target, item, milestone: m, daysLeft: slot.daysLeft }),
           })),
         );
         await this.outbox.supersedeReminders(m.id, prefix);
       }
       await this.db.run('INSERT INTO sch_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
-        LAST_SCAN, lastScan && lastScan > today ? lastScan : today,
+        LAST_SCAN,
+        lastScan && lastScan > today ? lastScan : today,
       ]);
       return enqueued;
     });

@@ -11,9 +11,7 @@ export function responsibleUnits(item: Item): string[] {
   return item.units.length ? item.units : [SUPERVISING_UNIT];
 }
 
-export type UnitLookup =
-  | { ok: true; unit: string }
-  | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
+export type UnitLookup = { ok: true; unit: string } | { ok: false; reason: 'unknown' | 'ambiguous'; candidates: string[] };
 
 /** Resolves what an admin typed (the plan's name, an abbreviation, a successor's name) to the plan's unit name. */
 export class UnitResolver {
@@ -24,7 +22,12 @@ export class UnitResolver {
     this.planUnits = new Set(plan.items.flatMap(responsibleUnits));
     for (const unit of directory) {
       if (!this.planUnits.has(unit.name)) continue;
-      const names = [unit.name, unit.fullName, ...unit.abbreviations, ...unit.successors.flatMap((s) => [s.name, s.fullName, ...s.aliases])];
+      const names = [
+        unit.name,
+        unit.fullName,
+        ...unit.abbreviations,
+        ...unit.successors.flatMap((s) => [s.name, s.fullName, ...s.aliases]),
+      ];
       for (const name of names) this.add(name, unit.name);
     }
   }

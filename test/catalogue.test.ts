@@ -54,7 +54,10 @@ describe('say', () => {
 });
 
 describe('validateCatalogue', () => {
-  const good = { zh: { 'x.greet': '你好，{name}！', 'x.bye': ['再见', '{name}'] }, en: { 'x.greet': 'Hello, {name}!', 'x.bye': ['Bye', '{name}'] } };
+  const good = {
+    zh: { 'x.greet': '你好，{name}！', 'x.bye': ['再见', '{name}'] },
+    en: { 'x.greet': 'Hello, {name}!', 'x.bye': ['Bye', '{name}'] },
+  };
 
   test('accepts matching languages, joining lines', () => {
     expect(validateCatalogue(good).zh['x.bye']).toBe('再见\n{name}');
@@ -73,7 +76,9 @@ describe('validateCatalogue', () => {
 
   test('refuses a value that is no text, naming the key', () => {
     expect(refusal({ zh: { ...good.zh, 'x.count': 3 }, en: good.en })).toContain('zh.json x.count: not a string or an array of strings');
-    expect(refusal({ zh: good.zh, en: { ...good.en, 'x.bye': ['Bye', 7] } })).toContain('en.json x.bye: not a string or an array of strings');
+    expect(refusal({ zh: good.zh, en: { ...good.en, 'x.bye': ['Bye', 7] } })).toContain(
+      'en.json x.bye: not a string or an array of strings',
+    );
     expect(refusal({ zh: { ...good.zh, 'x.greet': '' }, en: good.en })).toContain('x.greet: empty text');
   });
 

@@ -20,8 +20,13 @@ test.each([
 
 describe('ask --batch', () => {
   let dir: string;
-  const ask = (args: string[], lines: string[]) => runChild('knowledge/cli/ask.ts', ['--json', '--batch', ...args], { DB_PATH: path.join(dir, 'edz.sqlite') }, lines.join('\n'));
-  const answers = (stdout: string) => stdout.trim().split('\n').map((l) => JSON.parse(l) as { taskIds: string[]; status: string });
+  const ask = (args: string[], lines: string[]) =>
+    runChild('knowledge/cli/ask.ts', ['--json', '--batch', ...args], { DB_PATH: path.join(dir, 'edz.sqlite') }, lines.join('\n'));
+  const answers = (stdout: string) =>
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { taskIds: string[]; status: string });
 
   beforeAll(async () => {
     dir = tempDir();
@@ -35,6 +40,9 @@ describe('ask --batch', () => {
     expect(alone[0].taskIds[0]).toBe('4.3');
     expect(alone[1].taskIds).not.toEqual(['4.3']);
     const chat = answers((await ask(['--conversation'], lines)).stdout);
-    expect(chat.map((a) => [a.status, a.taskIds[0]])).toEqual([['answered', '4.3'], ['answered', '4.3']]);
+    expect(chat.map((a) => [a.status, a.taskIds[0]])).toEqual([
+      ['answered', '4.3'],
+      ['answered', '4.3'],
+    ]);
   });
 });

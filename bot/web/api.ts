@@ -96,7 +96,7 @@ function authorize(req: Request, res: Response, token: string, tokens: Conversat
     res.send(401, { code: 'Unauthorized', message: 'missing, invalid or expired conversation token' });
     return undefined;
   }
-  if (claims.conversationId !== req.params.conversationId) {
+  if (claims.conversationId !== (req.params as Record<string, string>).conversationId) {
     logger.warn({ event: 'forbidden', status: 403, reason: 'token for another conversation' });
     res.send(403, { code: 'Forbidden', message: 'the token is for another conversation' });
     return undefined;

@@ -1,5 +1,4 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
 import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, RequestHandler, Response, Server } from 'restify';
@@ -19,7 +18,7 @@ export function connectorServiceUrl(baseUrl: string, connectorKey: string): stri
 
 /** Where this server can call itself: its own address, the loopback one when it listens on every interface. */
 export function ownBaseUrl(server: Server): string {
-  const { address, port } = server.address() as AddressInfo;
+  const { address, port } = server.address();
   if (address === '0.0.0.0' || address === '::') return `http://127.0.0.1:${port}`;
   return `http://${address.includes(':') ? `[${address}]` : address}:${port}`;
 }
@@ -34,7 +33,13 @@ export function ownBaseUrl(server: Server): string {
  * response, only in the serviceUrl the bot stores with a conversation reference. A wrong key or a
  * conversation that is not a web one gets 404, which a proactive sender reads as "gone".
  */
-export function registerConnector(server: Server, body: RequestHandler[], connectorKey: string, streams: ConversationStreams, logger: Logger): void {
+export function registerConnector(
+  server: Server,
+  body: RequestHandler[],
+  connectorKey: string,
+  streams: ConversationStreams,
+  logger: Logger,
+): void {
   const deliver = deliverActivity(connectorKey, streams, logger);
   const base = `${CONNECTOR_ROOT}/:key/v3/conversations/:conversationId/activities`;
   server.post(base, ...body, deliver);

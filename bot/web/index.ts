@@ -30,9 +30,13 @@ export interface WebChat {
  * the bot says outside replies (reminders) pushed over server-sent events fed by a local
  * connector route. See the README, "On the zone's website".
  */
-export function registerWebChat(server: restify.Server, { settings, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies): WebChat {
+export function registerWebChat(
+  server: restify.Server,
+  { settings, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies,
+): WebChat {
   const log = logger.child({ component: 'webchat' });
-  if (!settings.secret) log.info({ event: 'webchat_secret_random' }, 'WEBCHAT_SECRET is not set: web conversations last until the process stops');
+  if (!settings.secret)
+    log.info({ event: 'webchat_secret_random' }, 'WEBCHAT_SECRET is not set: web conversations last until the process stops');
   const keys = deriveKeys(settings.secret);
   const streams = new ConversationStreams();
   // The size-limited reader, then the JSON parser without its own (unlimited) one.

@@ -65,10 +65,13 @@ function chatPage(): StaticFile {
 export function registerPage(server: Server): void {
   const page = chatPage();
   const files = staticFiles();
-  const sendPage = async (req: Request, res: Response) => sendStatic(req, res, page, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Referrer-Policy': 'no-referrer' });
+  const sendPage = async (req: Request, res: Response) =>
+    sendStatic(req, res, page, { 'Content-Security-Policy': CONTENT_SECURITY_POLICY, 'Referrer-Policy': 'no-referrer' });
   server.get('/', sendPage);
   server.get('/chat', sendPage);
-  server.get(`${STATIC_ROOT}/:file`, async (req: Request, res: Response) => sendStatic(req, res, files.get(req.params.file)));
+  server.get(`${STATIC_ROOT}/:file`, async (req: Request, res: Response) =>
+    sendStatic(req, res, files.get((req.params as Record<string, string>).file)),
+  );
 }
 
 function sendStatic(req: Request, res: Response, file: StaticFile | undefined, extraHeaders: Record<string, string> = {}): void {
@@ -77,7 +80,13 @@ function sendStatic(req: Request, res: Response, file: StaticFile | undefined, e
     return;
   }
   // Revalidated on every load: a restarted server may serve a new version under the same name.
-  const headers = { ...extraHeaders, ETag: file.etag, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', Vary: 'Accept-Encoding' };
+  const headers = {
+    ...extraHeaders,
+    ETag: file.etag,
+    'Cache-Control': 'no-cache',
+    'X-Content-Type-Options': 'nosniff',
+    Vary: 'Accept-Encoding',
+  };
   if (req.header('if-none-match', '') === file.etag) {
     res.writeHead(304, headers);
     res.end();

@@ -68,7 +68,9 @@ export class ConversationTokens {
 function parseClaims(payload: string): ConversationClaims | undefined {
   try {
     const { c, u, e } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Record<string, unknown>;
-    return typeof c === 'string' && typeof u === 'string' && typeof e === 'number' ? { conversationId: c, userId: u, expiresAt: e } : undefined;
+    return typeof c === 'string' && typeof u === 'string' && typeof e === 'number'
+      ? { conversationId: c, userId: u, expiresAt: e }
+      : undefined;
   } catch {
     return undefined;
   }

@@ -21,7 +21,10 @@ export class SqliteDatabase implements Database {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
 
-  private constructor(private readonly db: sqlite3.Database, readonly file: string) {}
+  private constructor(
+    private readonly db: sqlite3.Database,
+    readonly file: string,
+  ) {}
 
   /** Opens (creating when missing) the file and brings its schema up to date. */
   static async open(file: string, migrations: Readonly<Record<string, readonly Migration[]>>): Promise<SqliteDatabase> {
@@ -42,9 +45,7 @@ export class SqliteDatabase implements Database {
   /** Applies the namespace's migrations that this file has not seen yet, each in its own transaction. */
   private async migrate(namespace: string, migrations: readonly Migration[]): Promise<void> {
     const done = new Set(
-      (await this.all<{ version: number }>('SELECT version FROM schema_migrations WHERE namespace = ?', [namespace])).map(
-        (r) => r.version,
-      ),
+      (await this.all<{ version: number }>('SELECT version FROM schema_migrations WHERE namespace = ?', [namespace])).map((r) => r.version),
     );
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
@@ -141,9 +142,10 @@ export class SqliteDatabase implements Database {
   /** Waits for the open transaction, finalizes the kept statements (SQLite refuses to close with any left), closes. */
   async close(): Promise<void> {
     await this.queue;
-    const statements = await Promise.allSettled(this.statements.values());
+    const statements = await Promise.allSettled([...this.statements.values()]);
     this.statements.clear();
-    await Promise.all(statements.map((s) => (s.status === 'fulfilled' ? finalize(s.value) : undefined)));
+    const finalized = statements.map((s) => (s.status === 'fulfilled' ? finalize(s.value) : Promise.resolve()));
+    await Promise.all(finalized);
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 }

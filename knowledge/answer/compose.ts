@@ -95,7 +95,10 @@ export function answeringSentences(v: ItemView, terms: Map<string, number>, weig
     });
     return { s, index, score };
   });
-  const best = scored.filter((x) => x.score > 0 && x.index > 0).sort((a, b) => b.score - a.score).slice(0, max);
+  const best = scored
+    .filter((x) => x.score > 0 && x.index > 0)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, max);
   if (!best.length) return all.slice(1, 2).length ? all.slice(1, 2) : all.slice(0, 1);
   return best.map((x) => x.s);
 }
@@ -149,7 +152,9 @@ export class Composer {
     const english = lang === 'en';
     const quotes = english ? best.slice(0, 1) : best;
     const heading = say(lang, 'answer.summarized', { item: quotedItem(v, lang), summary: english ? v.summaryEn : '' });
-    const body = english ? [quote(quotes[0] ?? ''), responsibility(v, lang), source(v, lang)] : [quotes.map(quote).join('\n'), responsibility(v, lang)];
+    const body = english
+      ? [quote(quotes[0] ?? ''), responsibility(v, lang), source(v, lang)]
+      : [quotes.map(quote).join('\n'), responsibility(v, lang)];
     return { text: [heading, ...body].join('\n'), quotes };
   }
 
@@ -227,7 +232,13 @@ export class Composer {
     const who = this.unitsHeading(units, mentioned, lang);
     const list = (items: ItemView[]) => items.map((v, i) => listedItem(v, i, lang)).join('\n');
     const ids = (items: ItemView[]) => items.map((v) => v.id).join(say(lang, 'list.enumeration'));
-    const parts = [say(lang, led.length ? (shared.length ? 'answer.units' : 'answer.units.onlyLeads') : 'answer.units.onlyShares', { who, led: led.length, shared: shared.length })];
+    const parts = [
+      say(lang, led.length ? (shared.length ? 'answer.units' : 'answer.units.onlyLeads') : 'answer.units.onlyShares', {
+        who,
+        led: led.length,
+        shared: shared.length,
+      }),
+    ];
     if (led.length) parts.push(say(lang, 'answer.units.leads'), list(led));
     if (shared.length && !(onlyLed && led.length)) parts.push(say(lang, 'answer.units.coResponsible'), list(shared));
     else if (shared.length) parts.push(say(lang, 'answer.units.alsoShared', { ids: ids(shared) }));
@@ -276,7 +287,11 @@ export class Composer {
     const title = this.views.plan.document.title;
     const words = asked.filter((w) => /^[\u3400-\u9fff]{2,}$/.test(w) && !title.includes(w));
     const quoted = lang === 'zh' && words.length ? overall.filter((x) => words.every((w) => x.includes(w))).slice(0, 1) : [];
-    const lines = [...this.documentHeading(lang), ...quoted.map((sentence) => say(lang, 'answer.quoted', { sentence })), ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts())];
+    const lines = [
+      ...this.documentHeading(lang),
+      ...quoted.map((sentence) => say(lang, 'answer.quoted', { sentence })),
+      ...(lang === 'zh' ? this.chineseFacts() : this.englishFacts()),
+    ];
     return { text: lines.filter(Boolean).join('\n'), suggestions: sayLines(lang, 'answer.document.next') };
   }
 
@@ -303,9 +318,7 @@ export class Composer {
   /** What the plan says of itself in Chinese, which has no English version: addressees, basis, goals, copies. */
   private chineseFacts(): string[] {
     const { document: d, overall } = this.views.plan;
-    const goals = (overall?.goals ?? [])
-      .filter((g) => g.figures.some((f) => /年|家|个|项|%/.test(f.unit)))
-      .map((g) => goalClause(g.text));
+    const goals = (overall?.goals ?? []).filter((g) => g.figures.some((f) => /年|家|个|项|%/.test(f.unit))).map((g) => goalClause(g.text));
     return [
       d.addressees.length ? say('zh', 'answer.document.addressees', { addressees: d.addressees.join(say('zh', 'list.comma')) }) : '',
       d.basis ? say('zh', 'answer.document.basis', { basis: d.basis }) : '',
@@ -351,7 +364,12 @@ export class Composer {
 
   /** The note that an answer about "our department" is about the units the conversation is bound to. */
   assumedUnit(lang: Lang, names: string[]): string {
-    return say(lang, 'answer.assumedUnit', { units: unitList(names.map((n) => this.views.unit(n)), lang) });
+    return say(lang, 'answer.assumedUnit', {
+      units: unitList(
+        names.map((n) => this.views.unit(n)),
+        lang,
+      ),
+    });
   }
 
   /** A fact about the world now (`what`: prices, rankings …): the plan, a document of 2016, does not give it. */

@@ -92,7 +92,16 @@ function unitView(u: DirectoryUnit): UnitView {
   const latest = Math.max(0, ...u.successors.map((s) => s.year));
   const now = u.successors.filter((s) => s.year === latest);
   const parts = u.successors.flatMap((s) =>
-    s.part ? [{ names: [s.name, s.fullName, s.english, ...s.aliases, ...s.englishAliases].map(foldForMatch), zh: s.part.zh, en: s.part.en }] : [],
+    s.part
+      ? [{ names: [s.name, s.fullName, s.english, ...s.aliases, ...s.englishAliases].map(foldForMatch), zh: s.part.zh, en: s.part.en }]
+      : [],
   );
-  return { name: u.name, english: u.english, fullName: u.fullName, now: now.map((s) => s.name), nowEnglish: now.map((s) => s.english), ...(parts.length ? { parts } : {}) };
+  return {
+    name: u.name,
+    english: u.english,
+    fullName: u.fullName,
+    now: now.map((s) => s.name),
+    nowEnglish: now.map((s) => s.english),
+    ...(parts.length ? { parts } : {}),
+  };
 }

@@ -119,7 +119,11 @@ function parseFrontMatter(paragraphs: Paragraph[]): PlanDocument {
     if (!doc.docNumber && /〔\d{4}〕\d+号$/.test(text) && text.length < 30) doc.docNumber = text;
     else if (!doc.noticeTitle && /关于印发/.test(text)) doc.noticeTitle = text;
     else if (!doc.addressees.length && /[：:]$/.test(text)) {
-      doc.addressees = text.slice(0, -1).split(/[，,]/).map((s) => s.trim()).filter(Boolean);
+      doc.addressees = text
+        .slice(0, -1)
+        .split(/[，,]/)
+        .map((s) => s.trim())
+        .filter(Boolean);
     } else if (date && !doc.signedDate) {
       doc.signedDate = isoDate(date);
       afterNotice = i + 1;
@@ -195,7 +199,8 @@ function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
     if (section) {
       closeItem();
       const no = chineseNumeral(section[1]);
-      if (no !== sectionNo + 1) throw new PlanError(`section “${section[1]}、” is out of order (expected section ${sectionNo + 1})`, p.line);
+      if (no !== sectionNo + 1)
+        throw new PlanError(`section “${section[1]}、” is out of order (expected section ${sectionNo + 1})`, p.line);
       sectionNo = no;
       kind = sectionKind(section[2]);
       if (kind === 'tasks') body.sawTasks = true;
@@ -212,7 +217,8 @@ function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
       closeItem();
       const no = chineseNumeral(actionHead[1]);
       const expected: number = body.actions.length + 1;
-      if (no === null || no !== expected) throw new PlanError(`action “（${actionHead[1]}）” is out of order (expected （${expected}）)`, p.line);
+      if (no === null || no !== expected)
+        throw new PlanError(`action “（${actionHead[1]}）” is out of order (expected （${expected}）)`, p.line);
       const next = { no, title: actionHead[2].replace(/[。.]$/, '') };
       body.actions.push(next);
       action = next;
@@ -236,7 +242,10 @@ function parseBody(paragraphs: Paragraph[], doc: PlanDocument): Body {
 }
 
 function splitList(text: string): string[] {
-  return text.split(/[，,、。；;]/).map((s) => s.trim()).filter(Boolean);
+  return text
+    .split(/[，,、。；;]/)
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 const RESPONSIBILITY = /[（(]\s*责任单位\s*[:：]/;
@@ -279,12 +288,18 @@ function buildItem(
 /** 省编办、省发展改革委。排在首位的部门为牵头部门，下同。 → the units; the rule sentence is recorded, not listed. */
 function parseUnits(list: string, line: number, doc: PlanDocument): string[] {
   const units: string[] = [];
-  for (const sentence of list.split('。').map((s) => s.trim()).filter(Boolean)) {
+  for (const sentence of list
+    .split('。')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (/牵头|下同/.test(sentence)) {
       doc.leadRule ??= sentence.replace(/[，,]?下同$/, '');
       continue;
     }
-    for (const unit of sentence.split(/[、，,；;]/).map((s) => s.trim().replace(/等$/, '')).filter(Boolean)) {
+    for (const unit of sentence
+      .split(/[、，,；;]/)
+      .map((s) => s.trim().replace(/等$/, ''))
+      .filter(Boolean)) {
       if (unit.length > 40 || /[：:]/.test(unit)) throw new PlanError(`“${unit}” in a 责任单位 list is not a unit name`, line);
       if (!units.includes(unit)) units.push(unit);
     }

@@ -6,7 +6,10 @@ const SPACE_NEAR_CJK = new RegExp(`(?<=[${CJK}${CJK_PUNCT}]) +| +(?=[${CJK}${CJK
 
 /** Collapses whitespace and drops the stray spaces a PDF export leaves between Chinese characters (到 2020 年 → 到2020年). */
 export function normalizeSpaces(text: string): string {
-  return text.replace(/[\s\u3000]+/g, ' ').trim().replace(SPACE_NEAR_CJK, '');
+  return text
+    .replace(/[\s\u3000]+/g, ' ')
+    .trim()
+    .replace(SPACE_NEAR_CJK, '');
 }
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };

@@ -10,7 +10,17 @@ export type { Intent };
  * intents whose examples are about topics. A word common in the first and rare in the second
  * (参与, 配合, 期限, deadline) is a cue of the question's kind, not a topic.
  */
-const CUE_INTENTS: readonly Intent[] = ['lead', 'co_units', 'unit_leads', 'unit_involved', 'deadline', 'original', 'help', 'greeting', 'thanks'];
+const CUE_INTENTS: readonly Intent[] = [
+  'lead',
+  'co_units',
+  'unit_leads',
+  'unit_involved',
+  'deadline',
+  'original',
+  'help',
+  'greeting',
+  'thanks',
+];
 const TOPIC_INTENTS: readonly Intent[] = ['content', 'procedure', 'assessment'];
 const CUE_MIN_EXAMPLES = 2;
 const CUE_RATIO = 3;
@@ -61,7 +71,10 @@ export class IntentClassifier {
   readonly cueWords = new Set<string>();
   private readonly unitMarkers: Record<'unit_leads' | 'unit_involved', Map<string, number>>;
 
-  constructor(private readonly lexicon: Lexicon, intents: IntentExamples) {
+  constructor(
+    private readonly lexicon: Lexicon,
+    intents: IntentExamples,
+  ) {
     const counts = new Map<Intent, Map<string, number>>(INTENTS.map((i) => [i, new Map()]));
     for (const intent of INTENTS) {
       for (const example of [...intents[intent].zh, ...intents[intent].en]) {

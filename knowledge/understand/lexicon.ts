@@ -151,8 +151,17 @@ function englishNames(u: DirectoryUnit): string[] {
 function wholeText(plan: Plan): string {
   const d = plan.document;
   return [
-    d.title, d.docNumber, d.issuer, d.noticeTitle, d.noticeText, d.preamble, ...d.addressees, ...d.copyTo,
-    ...plan.sections.map((s) => s.title), plan.overall?.text, ...plan.actions.map((a) => a.title),
+    d.title,
+    d.docNumber,
+    d.issuer,
+    d.noticeTitle,
+    d.noticeText,
+    d.preamble,
+    ...d.addressees,
+    ...d.copyTo,
+    ...plan.sections.map((s) => s.title),
+    plan.overall?.text,
+    ...plan.actions.map((a) => a.title),
     ...plan.items.flatMap((i) => [i.title, i.text, ...i.units]),
   ].join('\n');
 }
@@ -161,7 +170,9 @@ function wholeText(plan: Plan): string {
 function userDictionary(plan: Plan, directory: DirectoryUnit[], glossary: GlossaryTerm[]): string {
   const words = new Set<string>();
   for (const u of directory) {
-    [u.name, u.fullName, ...u.abbreviations, ...u.successors.flatMap((s) => [s.name, s.fullName, ...s.aliases])].forEach((w) => words.add(w));
+    [u.name, u.fullName, ...u.abbreviations, ...u.successors.flatMap((s) => [s.name, s.fullName, ...s.aliases])].forEach((w) =>
+      words.add(w),
+    );
   }
   plan.items.forEach((i) => words.add(i.title));
   plan.actions.forEach((a) => words.add(a.title));

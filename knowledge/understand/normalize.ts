@@ -26,8 +26,9 @@ const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const HAN = /[\u3400-\u9fff\uf900-\ufaff]/g;
 const LATIN_WORD = /[a-z]{2,}/gi;
 // Control characters, zero-width characters and lone surrogates: never meaningful in a question.
-// eslint-disable-next-line no-control-regex -- control characters are what this removes
-const INVISIBLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\u2060\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const INVISIBLE =
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200b-\u200f\u2028\u2029\u2060\ufeff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 /**
  * English when Latin words outweigh Han characters (two Han characters count as one word);

@@ -18,7 +18,10 @@ const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | '
   // 4.3, item 4.3, 任务4.3
   { re: /(?<![\d.])([1-9])\s*[.．]\s*([1-9])(?![\d.%])/g, kind: 'item' },
   // （四）3, (四)3, 二（四）3, 第（一）项第4条
-  { re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*(?:项|部分)?\\s*(?:的|中的)?\\s*第?${NUM}(?:条|项|点)?(?![\\d年家个亿万])`, 'g'), kind: 'item' },
+  {
+    re: new RegExp(`[（(]\\s*${NUM}\\s*[)）]\\s*(?:项|部分)?\\s*(?:的|中的)?\\s*第?${NUM}(?:条|项|点)?(?![\\d年家个亿万])`, 'g'),
+    kind: 'item',
+  },
   // 五-2, 5-2
   { re: /(?<![\d.])([一二三四五六七八九十]+|[1-9])\s*[-－—–]\s*([1-9])(?![\d.])/g, kind: 'item' },
   // 五（2）, 5(2), （五）（2）, 四之四
@@ -35,7 +38,10 @@ const PATTERNS: Array<{ re: RegExp; kind: 'item' | 'organization' | 'action' | '
   { re: /\baction\s*(\d)\b/g, kind: 'action' },
   // 第二个, the second one
   { re: new RegExp(`第${NUM}(?:个|条|项)`, 'g'), kind: 'ordinal' },
-  { re: /\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th)\s+(?:one|item|task|option)\b|\b(?:the|about)\s+(first|second|third|fourth|fifth|sixth)\s*(?:[.?!]|$)|\b(?:number|no\.?|#)\s*(\d)\b/g, kind: 'ordinal' },
+  {
+    re: /\b(first|second|third|fourth|fifth|sixth|1st|2nd|3rd|4th|5th|6th)\s+(?:one|item|task|option)\b|\b(?:the|about)\s+(first|second|third|fourth|fifth|sixth)\s*(?:[.?!]|$)|\b(?:number|no\.?|#)\s*(\d)\b/g,
+    kind: 'ordinal',
+  },
 ];
 
 const ENGLISH_ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
@@ -60,13 +66,17 @@ export class ReferenceFinder {
     this.ids = new Set(plan.items.map((i) => i.id));
     this.actionNos = new Set(plan.actions.map((a) => a.no));
     // An action named by its title: 开放引领行动 (with or without 行动).
-    this.actionTitles = plan.actions.map((a) => ({ no: a.no, title: foldForMatch(a.title).replace(/行动$/, '') })).filter((a) => a.title.length >= 4);
+    this.actionTitles = plan.actions
+      .map((a) => ({ no: a.no, title: foldForMatch(a.title).replace(/行动$/, '') }))
+      .filter((a) => a.title.length >= 4);
     // An item named by its title, or by its title without the leading verb (推进创新驱动发展 → 创新驱动发展).
     this.itemTitles = plan.items
       .flatMap((item) => [foldForMatch(item.title), foldForMatch(item.title).slice(2)].map((title) => ({ id: item.id, title })))
       .filter((t) => t.title.length >= 4)
       .sort((a, b) => b.title.length - a.title.length);
-    this.sections = plan.sections.flatMap((x) => (x.kind === 'organization' || x.kind === 'tasks' ? [{ kind: x.kind, title: foldForMatch(x.title) }] : []));
+    this.sections = plan.sections.flatMap((x) =>
+      x.kind === 'organization' || x.kind === 'tasks' ? [{ kind: x.kind, title: foldForMatch(x.title) }] : [],
+    );
   }
 
   find(text: string): References {
@@ -77,7 +87,10 @@ export class ReferenceFinder {
         const start = m.index;
         const end = start + m[0].length;
         if (taken(start, end)) continue;
-        const [a, b] = m.slice(1).filter((g): g is string => g !== undefined).map(number);
+        const [a, b] = m
+          .slice(1)
+          .filter((g): g is string => g !== undefined)
+          .map(number);
         if (kind === 'item' && a && b && this.ids.has(`${a}.${b}`)) refs.itemIds.push(`${a}.${b}`);
         else if (kind === 'organization' && a && this.ids.has(`O.${a}`)) refs.itemIds.push(`O.${a}`);
         else if (kind === 'action' && a && this.actionNos.has(a)) refs.actionNo = a;

@@ -70,7 +70,15 @@ export class Retriever {
     private readonly cueWords: ReadonlySet<string> = new Set(),
   ) {
     const d = plan.document;
-    const documentText = [d.title, d.noticeTitle, d.noticeText, d.preamble, plan.overall?.text, ...plan.sections.map((x) => x.title), ...plan.actions.map((a) => a.title)].join('\n');
+    const documentText = [
+      d.title,
+      d.noticeTitle,
+      d.noticeText,
+      d.preamble,
+      plan.overall?.text,
+      ...plan.sections.map((x) => x.title),
+      ...plan.actions.map((a) => a.title),
+    ].join('\n');
     const documentEnglish = [overlay.document.title, overlay.document.summary, overlay.overall.title, overlay.overall.summary].join(' ');
     const documentTerms = [...lexicon.searchTerms(foldForMatch(documentText)), ...this.englishTerms(documentEnglish)];
     const documentDoc = { itemId: DOCUMENT_ID, tf: counts(documentTerms), title: new Set<string>(), length: documentTerms.length };
@@ -144,7 +152,8 @@ export class Retriever {
       this.lexicon.weightedTerms(aside, ASIDE_WEIGHT).forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
       const own = new Set(concepts.map((c) => c.word));
       for (const word of this.lexicon.words(aside)) {
-        if (!own.has(word) && this.isConcept(word)) concepts.push({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]), aside: true });
+        if (!own.has(word) && this.isConcept(word))
+          concepts.push({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]), aside: true });
       }
     }
     const own = new Set(terms.keys());
@@ -202,7 +211,9 @@ export class Retriever {
     });
     const kept: typeof found = [];
     for (const m of found.sort((a, b) => b.stems.length - a.stems.length)) {
-      const insideLonger = kept.some((k) => k.stems.length > m.stems.length && m.at < k.at + k.stems.length && k.at < m.at + m.stems.length);
+      const insideLonger = kept.some(
+        (k) => k.stems.length > m.stems.length && m.at < k.at + k.stems.length && k.at < m.at + m.stems.length,
+      );
       if (!insideLonger) kept.push(m);
     }
     return kept;
@@ -260,7 +271,9 @@ export class Retriever {
  * unit leads; only the whole word counts, not its parts (保障 of 社会保障 is no topic).
  */
 function portfolioOf(unit: string): string | null {
-  const core = foldForMatch(unit).replace(/^(山东)?省/, '').replace(/[厅委局办]$/, '');
+  const core = foldForMatch(unit)
+    .replace(/^(山东)?省/, '')
+    .replace(/[厅委局办]$/, '');
   return core.length >= 2 && core !== foldForMatch(unit) ? core : null;
 }
 

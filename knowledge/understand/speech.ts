@@ -98,7 +98,8 @@ export class SpeechReader {
     for (const clause of rest) {
       for (const p of c.frame) {
         const m = p.exec(clause.text);
-        if (m && m[0].length < clause.text.length) blanked.push({ start: clause.start + m.index, end: clause.start + m.index + m[0].length, text: m[0] });
+        if (m && m[0].length < clause.text.length)
+          blanked.push({ start: clause.start + m.index, end: clause.start + m.index + m[0].length, text: m[0] });
       }
     }
     const ask = blank(text, blanked);

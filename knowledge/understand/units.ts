@@ -131,7 +131,8 @@ export class UnitRecognizer {
         const last = words[i + n - 1];
         const end = last.index + last[0].length;
         // Cheap filters first: typos rarely hit the first letter of the first and of the last word.
-        if (Math.abs(end - start - alias.form.length) > 2 || text[start] !== alias.form[0] || last[0][0] !== alias.lastWordInitial) continue;
+        if (Math.abs(end - start - alias.form.length) > 2 || text[start] !== alias.form[0] || last[0][0] !== alias.lastWordInitial)
+          continue;
         const edits = editsWithin(text.slice(start, end), alias.form, 2);
         if (edits > 0 && edits <= Math.min(2, Math.floor(alias.form.length / 10))) {
           found.push({ start, end, text: text.slice(start, end), units: alias.units, via: 'fuzzy' });

@@ -21,9 +21,17 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- outbox`;
 
 const OPTIONS = {
-  dept: { type: 'string' }, zone: { type: 'string' }, admin: { type: 'boolean' }, name: { type: 'string' },
-  task: { type: 'string' }, due: { type: 'string' }, title: { type: 'string' }, audience: { type: 'string' },
-  id: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  dept: { type: 'string' },
+  zone: { type: 'string' },
+  admin: { type: 'boolean' },
+  name: { type: 'string' },
+  task: { type: 'string' },
+  due: { type: 'string' },
+  title: { type: 'string' },
+  audience: { type: 'string' },
+  id: { type: 'string' },
+  all: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -62,10 +70,13 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   invite: async (s, v) => {
     const chosen = [v.dept !== undefined, v.zone !== undefined, v.admin === true].filter(Boolean).length;
     if (chosen !== 1) throw new InputError('give exactly one of --dept UNIT, --zone ZONE or --admin');
-    const [kind, target]: [ContactKind, string] = v.dept !== undefined ? ['unit', v.dept] : v.zone !== undefined ? ['zone', v.zone] : ['admin', ''];
+    const [kind, target]: [ContactKind, string] =
+      v.dept !== undefined ? ['unit', v.dept] : v.zone !== undefined ? ['zone', v.zone] : ['admin', ''];
     const outcome = await s.admin.invite(kind, target, v.name);
     if (!outcome.ok) throw new InputError(outcome.message('en'));
-    console.log(`one-time code for ${outcome.label}${v.name ? ` (${v.name})` : ''}, valid until ${outcome.expires}; the person sends "绑定 <code>" or "bind <code>" to the bot:`);
+    console.log(
+      `one-time code for ${outcome.label}${v.name ? ` (${v.name})` : ''}, valid until ${outcome.expires}; the person sends "绑定 <code>" or "bind <code>" to the bot:`,
+    );
     console.log(outcome.code);
   },
   'milestone add': async (s, v) => {
@@ -74,8 +85,14 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     console.log(`added ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
   },
   'milestone edit': async (s, v) => {
-    const changes: Partial<MilestoneInput> = { itemId: v.task, due: v.due, title: v.title, audience: v.audience === undefined ? undefined : audienceOf(v.audience) };
-    if (Object.values(changes).every((x) => x === undefined)) throw new InputError('milestone edit needs at least one of --task, --due, --title, --audience');
+    const changes: Partial<MilestoneInput> = {
+      itemId: v.task,
+      due: v.due,
+      title: v.title,
+      audience: v.audience === undefined ? undefined : audienceOf(v.audience),
+    };
+    if (Object.values(changes).every((x) => x === undefined))
+      throw new InputError('milestone edit needs at least one of --task, --due, --title, --audience');
     const m = await s.milestones.edit(idOf(v.id), changes);
     console.log(`changed ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
   },
@@ -101,7 +118,9 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     const contacts = await s.contacts.list();
     if (!contacts.length) console.log('no contacts');
     for (const c of contacts) {
-      console.log(`#${c.id} ${c.kind} ${c.target || '-'} ${c.name ?? ''} [${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}] conversation ${c.conversationId}`);
+      console.log(
+        `#${c.id} ${c.kind} ${c.target || '-'} ${c.name ?? ''} [${c.status}${c.statusReason ? `: ${c.statusReason}` : ''}] conversation ${c.conversationId}`,
+      );
     }
   },
   outbox: async (s) => console.log(JSON.stringify(await s.outbox.countsByStatus())),

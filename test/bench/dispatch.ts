@@ -63,14 +63,22 @@ async function main(): Promise<void> {
   for (let i = 0; i < CONTACTS; i += 1) {
     const { code } = await services.contacts.createInvite({ kind: 'unit', target: '省国土资源厅' });
     const reference = {
-      channelId: 'msteams', serviceUrl: connector.url, conversation: { id: `bench-${i}` } as ConversationAccount,
-      user: { id: `user-${i}`, name: `user-${i}` }, bot: { id: 'bot', name: 'EDZ Assistant' },
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      conversation: { id: `bench-${i}` } as ConversationAccount,
+      user: { id: `user-${i}`, name: `user-${i}` },
+      bot: { id: 'bot', name: 'EDZ Assistant' },
     };
     await services.contacts.bind({ code, address: addressOfReference(reference)!, userId: `user-${i}`, lang: 'zh' });
   }
 
   const scheduler = await createScheduler({
-    db, plan, clock, env: ENV, logger: pino({ level: 'warn' }), sender: new ProactiveSender(createProactiveAdapter({})),
+    db,
+    plan,
+    clock,
+    env: ENV,
+    logger: pino({ level: 'warn' }),
+    sender: new ProactiveSender(createProactiveAdapter({})),
   });
   let peakRss = 0;
   let peakHeap = 0;
@@ -91,7 +99,16 @@ async function main(): Promise<void> {
 
   const deliveries = [...connector.received.values()].reduce((a, b) => a + b, 0);
   const duplicates = [...connector.received.values()].filter((n) => n > 1).length;
-  console.log(JSON.stringify({ contacts: CONTACTS, reminders: summary.enqueued, ...summary, delivered: deliveries, distinct: connector.received.size, duplicates }));
+  console.log(
+    JSON.stringify({
+      contacts: CONTACTS,
+      reminders: summary.enqueued,
+      ...summary,
+      delivered: deliveries,
+      distinct: connector.received.size,
+      duplicates,
+    }),
+  );
   console.log(
     `${summary.sent} reminders scanned and dispatched in ${seconds.toFixed(1)} s (scan ${scanSeconds.toFixed(1)} s, ` +
       `dispatch ${(seconds - scanSeconds).toFixed(1)} s, ${(summary.sent / seconds).toFixed(0)}/s); ` +

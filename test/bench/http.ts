@@ -90,7 +90,11 @@ interface Round {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { duration: { type: 'string', default: '6' }, rounds: { type: 'string', default: '3' }, connections: { type: 'string', default: '10' } },
+    options: {
+      duration: { type: 'string', default: '6' },
+      rounds: { type: 'string', default: '3' },
+      connections: { type: 'string', default: '10' },
+    },
   });
   const duration = Number(values.duration);
   const connections = Number(values.connections);
@@ -220,14 +224,43 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
 
   const perRound = (pick: (r: Round) => Load) => rounds.map((r) => pick(r).result.requests.average.toFixed(0)).join(' / ');
   const p99s = (pick: (r: Round) => Load) => rounds.map((r) => pick(r).result.latency.p99).join(' / ');
-  const failures = rounds.flatMap((r) => [r.echo, r.questions, r.ping]).reduce((n, l) => n + l.result.errors + l.result.timeouts + l.result.non2xx + l.result.mismatches, 0);
+  const failures = rounds
+    .flatMap((r) => [r.echo, r.questions, r.ping])
+    .reduce((n, l) => n + l.result.errors + l.result.timeouts + l.result.non2xx + l.result.mismatches, 0);
   const setting = `${connections} connections, ${rounds.length} rounds of ${duration} s`;
-  printFigure({ what: `HTTP, stateful echo (\`echo <question>\`: a question's turn and state write without the engine), ${setting}`, measured: `${perRound((r) => r.echo)} req/s, p99 ${p99s((r) => r.echo)} ms`, target: 'the floor' });
-  printFigure({ what: 'HTTP, question turns (10-turn conversations), alternating with the echoes', measured: `${perRound((r) => r.questions)} req/s, p99 ${p99s((r) => r.questions)} ms; ${failures} failed requests in all loads`, target: '—' });
-  printFigure({ what: 'HTTP, stateless echo (`ping`, no state write), same rounds', measured: `${perRound((r) => r.ping)} req/s, p99 ${p99s((r) => r.ping)} ms`, target: '—' });
-  printFigure({ what: 'HTTP, question turns / stateful echo, per round', measured: `${ratios.map(percent).join(', ')}; median ${percent(ratio)}`, target: `median ≥ ${TARGET_RATIO * 100} %`, met: ratio >= TARGET_RATIO });
-  printFigure({ what: 'server resident memory at rest (started, engine built, nothing asked)', measured: `${restMb.toFixed(0)} MB`, target: `≤ ${TARGET_REST_MB} MB`, met: restMb <= TARGET_REST_MB });
-  printFigure({ what: 'server resident memory under the HTTP load (max of samples every 250 ms)', measured: `${maxRss.toFixed(0)} MB`, target: `≤ ${TARGET_LOAD_MB} MB`, met: maxRss <= TARGET_LOAD_MB });
+  printFigure({
+    what: `HTTP, stateful echo (\`echo <question>\`: a question's turn and state write without the engine), ${setting}`,
+    measured: `${perRound((r) => r.echo)} req/s, p99 ${p99s((r) => r.echo)} ms`,
+    target: 'the floor',
+  });
+  printFigure({
+    what: 'HTTP, question turns (10-turn conversations), alternating with the echoes',
+    measured: `${perRound((r) => r.questions)} req/s, p99 ${p99s((r) => r.questions)} ms; ${failures} failed requests in all loads`,
+    target: '—',
+  });
+  printFigure({
+    what: 'HTTP, stateless echo (`ping`, no state write), same rounds',
+    measured: `${perRound((r) => r.ping)} req/s, p99 ${p99s((r) => r.ping)} ms`,
+    target: '—',
+  });
+  printFigure({
+    what: 'HTTP, question turns / stateful echo, per round',
+    measured: `${ratios.map(percent).join(', ')}; median ${percent(ratio)}`,
+    target: `median ≥ ${TARGET_RATIO * 100} %`,
+    met: ratio >= TARGET_RATIO,
+  });
+  printFigure({
+    what: 'server resident memory at rest (started, engine built, nothing asked)',
+    measured: `${restMb.toFixed(0)} MB`,
+    target: `≤ ${TARGET_REST_MB} MB`,
+    met: restMb <= TARGET_REST_MB,
+  });
+  printFigure({
+    what: 'server resident memory under the HTTP load (max of samples every 250 ms)',
+    measured: `${maxRss.toFixed(0)} MB`,
+    target: `≤ ${TARGET_LOAD_MB} MB`,
+    met: maxRss <= TARGET_LOAD_MB,
+  });
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
@@ -243,7 +276,17 @@ function startServer(dbPath: string): Promise<StartedServer> {
   const child = spawn(process.execPath, startArguments(), {
     cwd: path.join(__dirname, '..', '..'),
     // Local mode whatever .env says: dotenv does not override variables that are already set.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DB_PATH: dbPath, LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DB_PATH: dbPath,
+      LOG_LEVEL: 'info',
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: '',
+      MicrosoftAppTenantId: '',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

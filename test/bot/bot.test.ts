@@ -33,7 +33,11 @@ async function start(): Promise<TestBot> {
 }
 
 function joined(...memberIds: string[]): Partial<Activity> {
-  return { type: ActivityTypes.ConversationUpdate, membersAdded: memberIds.map((id) => ({ id, name: id })), recipient: { id: 'bot', name: 'bot' } };
+  return {
+    type: ActivityTypes.ConversationUpdate,
+    membersAdded: memberIds.map((id) => ({ id, name: id })),
+    recipient: { id: 'bot', name: 'bot' },
+  };
 }
 
 describe('the welcome', () => {
@@ -43,7 +47,12 @@ describe('the welcome', () => {
     expect(replies).toHaveLength(1);
     const welcome = view(replies[0]);
     expect(welcome.text).toBe(WELCOME_TEXT);
-    expect(welcome.buttons).toEqual(['谁牵头土地任务？', '省商务厅牵头哪些任务？', 'Who leads the land-use task?', 'Which tasks does the Department of Commerce lead?']);
+    expect(welcome.buttons).toEqual([
+      '谁牵头土地任务？',
+      '省商务厅牵头哪些任务？',
+      'Who leads the land-use task?',
+      'Which tasks does the Department of Commerce lead?',
+    ]);
   });
 
   test('the bot joining alone is not welcomed', async () => {
@@ -91,7 +100,9 @@ test('a turn that fails is logged, apologised for, and its conversation reset; t
   await say(adapter, '园区建设谁牵头？');
   // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
   const db = await openDatabase(stateFile);
-  await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE '%/conversations/%'`));
+  await db.transaction(() =>
+    db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE '%/conversations/%'`),
+  );
   await db.close();
 
   const failed = await say(adapter, '2');

@@ -57,7 +57,10 @@ describe('the server in local mode (no app id)', () => {
   });
 
   test('a normal message gets its replies posted to the channel’s serviceUrl, in reply to it', async () => {
-    const activity = message('省商务厅牵头哪些任务？', { serviceUrl: connector.serviceUrl, conversation: { id: 'conv/with space' } as never });
+    const activity = message('省商务厅牵头哪些任务？', {
+      serviceUrl: connector.serviceUrl,
+      conversation: { id: 'conv/with space' } as never,
+    });
     const res = await post(messages, activity);
     expect(res).toEqual({ status: 200, body: undefined });
     expect(connector.received).toHaveLength(1);
@@ -112,7 +115,11 @@ describe('the server in local mode (no app id)', () => {
     await post(messages, message('园区建设谁牵头？', { ...expectReplies, conversation }));
     // A new version renamed the clarification dialog: the stored dialog stack names one that no longer exists.
     const db = await openDatabase(server.dbFile);
-    await db.transaction(() => db.run(`UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE 'test/conversations/stale-context%'`));
+    await db.transaction(() =>
+      db.run(
+        `UPDATE bot_state SET value = replace(value, '"clarifyDialog"', '"retiredDialog"') WHERE key LIKE 'test/conversations/stale-context%'`,
+      ),
+    );
     await db.close();
 
     const failed = await post(messages, message('2', { ...expectReplies, conversation }));
@@ -132,7 +139,11 @@ describe('the server with an app id', () => {
   let connector: FakeConnector;
 
   beforeAll(async () => {
-    server = await startTestServer({ MicrosoftAppType: 'MultiTenant', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' });
+    server = await startTestServer({
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'not-a-real-secret',
+    });
     connector = await startFakeConnector();
   });
   afterAll(async () => {

@@ -38,7 +38,9 @@ test('a liaison binds in chat with a code, and a reminder seeded from the plan r
   expect(textsPosted().at(-1)).toContain('省国土资源厅');
 
   // 4.3's 定期 land-use evaluation was seeded for the lead, 省国土资源厅, due at the half-year's end.
-  const summary = JSON.parse((await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
+  const summary = JSON.parse(
+    (await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!,
+  );
   expect(summary.sent).toBeGreaterThan(0);
   const reminders = connector.received.filter((r) => r.path.includes('liaison-chat') && /4\.3/.test(r.activity.text ?? ''));
   expect(reminders.length).toBe(1);
@@ -47,7 +49,9 @@ test('a liaison binds in chat with a code, and a reminder seeded from the plan r
   expect(reminders[0].activity.text).toContain('2026-12-31');
 
   // The same tick again sends nothing new.
-  const again = JSON.parse((await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!);
+  const again = JSON.parse(
+    (await cli('bot/cli/scheduler.ts', ['tick', '--now', '2026-12-24T09:00:00+08:00'], server.dbFile)).split('\n').pop()!,
+  );
   expect(again).toMatchObject({ enqueued: 0, sent: 0 });
 });
 

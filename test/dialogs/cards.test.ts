@@ -46,6 +46,8 @@ describe('the item card', () => {
 
   test('each next question becomes a button that sends it', () => {
     const c = card('4.3', 'zh', ['4.3原文']);
-    expect(c.actions).toEqual([{ type: 'Action.Submit', title: '4.3原文', data: { question: '4.3原文', msteams: { type: 'imBack', value: '4.3原文' } } }]);
+    expect(c.actions).toEqual([
+      { type: 'Action.Submit', title: '4.3原文', data: { question: '4.3原文', msteams: { type: 'imBack', value: '4.3原文' } } },
+    ]);
   });
 });

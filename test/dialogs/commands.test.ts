@@ -21,7 +21,10 @@ describe('reading the reminders’ commands', () => {
     ['done o.3', { name: 'done', itemId: 'O.3', lang: 'en' }],
     ['2026年度考核结果', { name: 'assessment', year: 2026, lang: 'zh' }],
     ['邀请 开发区 济南经济开发区 李四', { name: 'invite', kind: 'zone', target: '济南经济开发区', personName: '李四', lang: 'zh' }],
-    ['milestone add 4.3 2027-03-31 Land report all', { name: 'milestone-add', itemId: '4.3', due: '2027-03-31', title: 'Land report', audience: 'all', lang: 'en' }],
+    [
+      'milestone add 4.3 2027-03-31 Land report all',
+      { name: 'milestone-add', itemId: '4.3', due: '2027-03-31', title: 'Land report', audience: 'all', lang: 'en' },
+    ],
     ['里程碑 删除 #12', { name: 'milestone-remove', id: 12, lang: 'zh' }],
     ['4.3的牵头单位是谁', null],
   ])('%s', (text, expected) => {
@@ -46,7 +49,15 @@ describe('help, cancel and ping', () => {
   });
 
   test('only whole messages are commands', () => {
-    for (const question of ['echo', 'echoes of 4.3', '取消了哪些审批？', '绑定是什么意思', 'help me find the land-use task', '4.3的牵头单位是谁']) expect(reader.read(question)).toBeUndefined();
+    for (const question of [
+      'echo',
+      'echoes of 4.3',
+      '取消了哪些审批？',
+      '绑定是什么意思',
+      'help me find the land-use task',
+      '4.3的牵头单位是谁',
+    ])
+      expect(reader.read(question)).toBeUndefined();
   });
 });
 

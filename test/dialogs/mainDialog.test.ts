@@ -258,7 +258,10 @@ function boundConversation(units: string[], zones: string[] = [], results: strin
     boundUnits: () => Promise.resolve({ units, zones }),
     ownResults: () => Promise.resolve(results),
   };
-  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger: captureLogs().logger, chatCommands });
+  const dialog = createMainDialog(
+    { conversation: conversationState, user: userState },
+    { engine, logger: captureLogs().logger, chatCommands },
+  );
   const client = new DialogTestClient('test', dialog, undefined, [new AutoSaveStateMiddleware(userState)], conversationState);
   return {
     /** Sends a message and returns what the user sees of every reply. */
@@ -302,7 +305,9 @@ describe('a liaison’s own unit and a zone’s own zone', () => {
   });
 
   test('a zone’s contact asking what the plan asks of their zone gets item 5.5, then their own result', async () => {
-    const replies = await boundConversation([], ['济南高新技术产业开发区'], '2025年度考核结果：济南高新技术产业开发区排名第3').say('我们开发区在这个计划里要做什么？');
+    const replies = await boundConversation([], ['济南高新技术产业开发区'], '2025年度考核结果：济南高新技术产业开发区排名第3').say(
+      '我们开发区在这个计划里要做什么？',
+    );
     expect(replies).toHaveLength(2);
     expect(replies[0].text).toContain('实施动态管理');
     expect(replies[1].text).toContain('排名第3');
@@ -312,7 +317,9 @@ describe('a liaison’s own unit and a zone’s own zone', () => {
 describe('a long first-person question', () => {
   test('the introduction is not the ask, and 配合单位呢？ stays on the item it asked about', async () => {
     const c = conversation();
-    const lead = await c.say('我是潍坊一个县级开发区管委会办公室的文员，领导让我查一下：省里那份开发区转型升级五年行动计划里，“创新行政管理体制”这一条到底是哪个部门牵头的？');
+    const lead = await c.say(
+      '我是潍坊一个县级开发区管委会办公室的文员，领导让我查一下：省里那份开发区转型升级五年行动计划里，“创新行政管理体制”这一条到底是哪个部门牵头的？',
+    );
     expect(lead.text).toContain('1.1「创新行政管理体制」由省编办（现省委编办）牵头');
     const coUnits = await c.say('配合单位呢？');
     expect(coUnits.text).toContain('1.1「创新行政管理体制」的配合单位');

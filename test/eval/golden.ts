@@ -24,7 +24,20 @@ export function answerLines(engine: AnswerEngine): string[] {
   return questionSets().flatMap((set) =>
     readCases(path.join(EVAL_DIR, set)).map((c) => {
       const { question, lang, intent, status, taskIds, departments, answer, suggestions, truncated, context } = engine.answer(c.q);
-      return JSON.stringify({ set, id: c.id, question, lang, intent, status, taskIds, departments, answer, suggestions, truncated, context });
+      return JSON.stringify({
+        set,
+        id: c.id,
+        question,
+        lang,
+        intent,
+        status,
+        taskIds,
+        departments,
+        answer,
+        suggestions,
+        truncated,
+        context,
+      });
     }),
   );
 }

@@ -20,7 +20,9 @@ async function main(files: string[]) {
         ok++;
         k[0]++;
       } else {
-        console.log(`FAIL ${c.id} [${c.kind}] ${c.q}\n     ${why.join('; ')}\n     -> ${a.intent}/${a.status} ${JSON.stringify(a.taskIds)} ${JSON.stringify(a.departments.slice(0, 2))} ${a.answer.slice(0, 80).replace(/\n/g, ' ')}`);
+        console.log(
+          `FAIL ${c.id} [${c.kind}] ${c.q}\n     ${why.join('; ')}\n     -> ${a.intent}/${a.status} ${JSON.stringify(a.taskIds)} ${JSON.stringify(a.departments.slice(0, 2))} ${a.answer.slice(0, 80).replace(/\n/g, ' ')}`,
+        );
       }
       byKind.set(c.kind, k);
     }

@@ -61,7 +61,9 @@ describe('who leads', () => {
   });
 
   test('a long question that says who is asking before what is asked still finds its item', () => {
-    const a = engine.answer('我们是一家做动力电池的外资企业，正在考虑落户烟台那边的开发区，想问一下项目审批能不能在一个窗口把手续都办了，不用一个个部门去跑？');
+    const a = engine.answer(
+      '我们是一家做动力电池的外资企业，正在考虑落户烟台那边的开发区，想问一下项目审批能不能在一个窗口把手续都办了，不用一个个部门去跑？',
+    );
     expect(a.status).toBe('answered');
     expect(a.taskIds[0]).toBe('5.2');
     // Much of it is the investor's own situation; the one item it points to stands far above the rest.
@@ -280,7 +282,9 @@ describe('what a newcomer found repetitive or odd', () => {
     const a = engine.answer('市场监管局参与哪些任务');
     expect(a.answer).toContain('不牵头任务，配合5项');
     expect(a.answer).not.toMatch(/牵头0项/);
-    expect(engine.answer('Which tasks does the market regulation administration take part in?').answer).toContain('leads no item of the plan');
+    expect(engine.answer('Which tasks does the market regulation administration take part in?').answer).toContain(
+      'leads no item of the plan',
+    );
   });
 
   test('the document’s signing and issuing date, being one day, is given once', () => {

@@ -3,7 +3,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { CuratedDataError, DATA_DIR, checkDirectoryCoversPlan, checkOverlayCoversPlan, loadDirectory, loadOverlay, loadSpeech } from '../../knowledge/curated';
+import {
+  CuratedDataError,
+  DATA_DIR,
+  checkDirectoryCoversPlan,
+  checkOverlayCoversPlan,
+  loadDirectory,
+  loadOverlay,
+  loadSpeech,
+} from '../../knowledge/curated';
 import { type Database, openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from '../../knowledge/store';
@@ -155,7 +163,9 @@ describe('the curated data files', () => {
 
 describe('the kb command line', () => {
   const kb = (args: string[]) =>
-    run(path.join('node_modules', '.bin', 'tsx'), ['knowledge/cli/kb.ts', ...args], { env: { ...process.env, DB_PATH: path.join(dir, 'cli.sqlite') } });
+    run(path.join('node_modules', '.bin', 'tsx'), ['knowledge/cli/kb.ts', ...args], {
+      env: { ...process.env, DB_PATH: path.join(dir, 'cli.sqlite') },
+    });
 
   test('build reports what it found; export prints all 23 items with leads and units', async () => {
     const build = await kb(['build']);
@@ -163,14 +173,19 @@ describe('the kb command line', () => {
     expect(build.stdout).toMatch(/25 responsible units/);
     const items = JSON.parse((await kb(['export'])).stdout) as Array<{ id: string; lead: string | null; units: string[] }>;
     expect(items).toHaveLength(23);
-    expect(items.find((i) => i.id === '4.3')).toMatchObject({ lead: '省国土资源厅', units: ['省国土资源厅', '省发展改革委', '省住房城乡建设厅', '省商务厅'] });
+    expect(items.find((i) => i.id === '4.3')).toMatchObject({
+      lead: '省国土资源厅',
+      units: ['省国土资源厅', '省发展改革委', '省住房城乡建设厅', '省商务厅'],
+    });
     expect(items.find((i) => i.id === 'O.2')).toMatchObject({ lead: null, units: [] });
   });
 
   test('a source that is no plan is refused with a clear message and nothing is written', async () => {
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, '一、总体要求\n\n这是一份没有任务的文件。\n');
-    await expect(kb(['build', '--source', bad])).rejects.toMatchObject({ stderr: expect.stringMatching(/no 主要任务[\s\S]*nothing was written/) });
+    await expect(kb(['build', '--source', bad])).rejects.toMatchObject({
+      stderr: expect.stringMatching(/no 主要任务[\s\S]*nothing was written/),
+    });
     await expect(kb(['export'])).rejects.toMatchObject({ stderr: expect.stringMatching(/no knowledge base yet/) });
   });
 });

@@ -29,7 +29,8 @@ const Y2026 = `year,zone,level,score
 
 describe('reading the CSV', () => {
   test('each problem names its line, and nothing is returned', () => {
-    const csv = 'year,zone,level,score\n2026,甲开发区,省级,88\n2026,乙开发区,市级,60\n\n2026,丙开发区,省级,八十\n26,丁开发区,省级,79\n2026,甲开发区,省级,70\n2026,戊开发区,省级\n';
+    const csv =
+      'year,zone,level,score\n2026,甲开发区,省级,88\n2026,乙开发区,市级,60\n\n2026,丙开发区,省级,八十\n26,丁开发区,省级,79\n2026,甲开发区,省级,70\n2026,戊开发区,省级\n';
     expect(() => parseAssessmentCsv(csv)).toThrow(AssessmentCsvError);
     try {
       parseAssessmentCsv(csv);
@@ -45,7 +46,9 @@ describe('reading the CSV', () => {
   });
 
   test('a wrong header is named, and a broken quote gives its line', () => {
-    expect(() => parseAssessmentCsv('year,zone,grade,score\n2026,甲,省级,1\n')).toThrow('line 1: the header must name the columns year, zone, level, score; missing: level; unknown: grade');
+    expect(() => parseAssessmentCsv('year,zone,grade,score\n2026,甲,省级,1\n')).toThrow(
+      'line 1: the header must name the columns year, zone, level, score; missing: level; unknown: grade',
+    );
     expect(() => parseAssessmentCsv('year,zone,level,score\n2026,"甲,省级,1\n')).toThrow(/^line \d+: /);
     expect(() => parseAssessmentCsv('')).toThrow('the file is empty');
   });
@@ -62,14 +65,25 @@ describe('ranking under item 5.5', () => {
     const results = rankYear(parseAssessmentCsv(Y2026), parseAssessmentCsv(Y2025));
     const byZone = Object.fromEntries(results.map((r) => [r.zone, [r.rank, r.warned, r.exitCandidate]]));
     expect(byZone).toEqual({
-      甲开发区: [1, false, false], 丙开发区: [2, false, false], 丁开发区: [3, false, false],
-      己开发区: [4, true, false], 戊开发区: [5, true, true], 乙开发区: [6, true, false], 国家开发区: [null, false, false],
+      甲开发区: [1, false, false],
+      丙开发区: [2, false, false],
+      丁开发区: [3, false, false],
+      己开发区: [4, true, false],
+      戊开发区: [5, true, true],
+      乙开发区: [6, true, false],
+      国家开发区: [null, false, false],
     });
   });
 
   test('zones tied at the boundary are all in the bottom three', () => {
-    const rows = parseAssessmentCsv('year,zone,level,score\n2026,A,省级,90\n2026,B,省级,80\n2026,C,省级,70\n2026,D,省级,70\n2026,E,省级,60\n');
-    expect(rankYear(rows, []).filter((r) => r.warned).map((r) => r.zone)).toEqual(['C', 'D', 'E']);
+    const rows = parseAssessmentCsv(
+      'year,zone,level,score\n2026,A,省级,90\n2026,B,省级,80\n2026,C,省级,70\n2026,D,省级,70\n2026,E,省级,60\n',
+    );
+    expect(
+      rankYear(rows, [])
+        .filter((r) => r.warned)
+        .map((r) => r.zone),
+    ).toEqual(['C', 'D', 'E']);
     expect(rankYear(rows, []).map((r) => r.rank)).toEqual([1, 2, 3, 3, 5]);
   });
 });
@@ -103,7 +117,12 @@ describe('sending and showing the results', () => {
     await importAndSend(Y2025);
     const imported = await importAndSend(Y2026);
     expect(imported.years).toEqual([
-      expect.objectContaining({ year: 2026, warned: ['乙开发区', '戊开发区', '己开发区'], exitCandidates: ['戊开发区'], previousYearKnown: true }),
+      expect.objectContaining({
+        year: 2026,
+        warned: ['乙开发区', '戊开发区', '己开发区'],
+        exitCandidates: ['戊开发区'],
+        previousYearKnown: true,
+      }),
     ]);
 
     const zoneE = texts('zone-e');

@@ -62,7 +62,9 @@ test('milestones are added, edited, listed and removed', async () => {
   expect((await admin('milestone', 'list')).stdout).toContain(`#${id} 4.3 2027-06-30 土地评价报告`);
   expect((await admin('milestone', 'remove', '--id', id)).code).toBe(0);
   expect((await admin('milestone', 'list')).stdout).not.toContain('土地评价报告');
-  expect((await admin('milestone', 'list', '--all')).stdout).toContain(`#${id} 4.3 2027-06-30 土地评价报告 (lead unit: 省国土资源厅) [removed]`);
+  expect((await admin('milestone', 'list', '--all')).stdout).toContain(
+    `#${id} 4.3 2027-06-30 土地评价报告 (lead unit: 省国土资源厅) [removed]`,
+  );
 
   const bad = await admin('milestone', 'add', '--task', '4.3', '--due', '2027-13-01', '--title', 'x');
   expect(bad.code).toBe(1);

@@ -27,7 +27,9 @@ describe('binding a conversation with a one-time code', () => {
   test('a used code binds nobody else', async () => {
     const code = await world.invite('部门 省国土资源厅');
     await world.say('land', `绑定 ${code}`);
-    expect(await world.say('intruder', `bind ${code}`)).toBe('That code is not valid, already used or expired. Ask an admin for a new one.');
+    expect(await world.say('intruder', `bind ${code}`)).toBe(
+      'That code is not valid, already used or expired. Ask an admin for a new one.',
+    );
     expect(await world.say('intruder', 'my subscriptions')).toMatch(/^This conversation has no subscriptions/);
   });
 

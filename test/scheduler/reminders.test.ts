@@ -151,7 +151,11 @@ describe('failed sends', () => {
     await world.scheduler.commands.refreshReference(addressOfReference(moved)!);
     expect(await world.scheduler.tick()).toMatchObject({ sent: 0, retried: 1 });
     const retry = logs.records().find((r) => r.msg === 'send failed; will retry'); // level 40 is pino's warn
-    expect(retry).toMatchObject({ level: 40, attempt: 1, reason: expect.stringContaining('Bot Connector unreachable at http://127.0.0.1:9') });
+    expect(retry).toMatchObject({
+      level: 40,
+      attempt: 1,
+      reason: expect.stringContaining('Bot Connector unreachable at http://127.0.0.1:9'),
+    });
     expect(Date.parse(retry!.nextAttemptAt as string)).toBeGreaterThan(world.clock.now());
     expect(logs.lines.join('\n')).not.toContain('土地节约集约利用评价报告');
   });

@@ -97,7 +97,12 @@ describe('naming a department', () => {
 
 describe('settings', () => {
   test('defaults, and a bad value named', () => {
-    expect(loadConfig({})).toMatchObject({ timeZone: 'Asia/Shanghai', scanCron: '0 9 * * *', offsetDays: [30, 7, 1], inviteTtlMs: 72 * 3_600_000 });
+    expect(loadConfig({})).toMatchObject({
+      timeZone: 'Asia/Shanghai',
+      scanCron: '0 9 * * *',
+      offsetDays: [30, 7, 1],
+      inviteTtlMs: 72 * 3_600_000,
+    });
     expect(loadConfig({ REMINDER_OFFSET_DAYS: '1, 14,7', SCHEDULER_TIMEZONE: '' }).offsetDays).toEqual([14, 7, 1]);
     expect(() => loadConfig({ SCHEDULER_SCAN_CRON: 'every day' })).toThrow(ConfigError);
     expect(() => loadConfig({ SCHEDULER_TIMEZONE: 'Mars/Olympus' })).toThrow(/SCHEDULER_TIMEZONE is not an IANA time zone/);

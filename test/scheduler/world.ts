@@ -54,7 +54,13 @@ export class World {
     const db = await openDatabase(path.join(dir, 'edz.sqlite'));
     const env = { ...options.env };
     const scheduler = await createScheduler({
-      db, plan, clock, env, logger: options.logger ?? pino({ level: 'silent' }), random: () => 0.5, onStep: options.onStep,
+      db,
+      plan,
+      clock,
+      env,
+      logger: options.logger ?? pino({ level: 'silent' }),
+      random: () => 0.5,
+      onStep: options.onStep,
       sender: new ProactiveSender(createProactiveAdapter({})),
     });
     return new World(dir, db, clock, connector, scheduler, await openServices({ db, plan, clock, env }));
@@ -66,13 +72,20 @@ export class World {
 
   reference(conversationId: string, userId = `user-of-${conversationId}`, prefix = ''): Partial<ConversationReference> {
     return {
-      channelId: 'msteams', serviceUrl: `${this.connector.serviceUrl}${prefix}`, conversation: { id: conversationId } as ConversationAccount,
-      user: { id: userId, name: userId }, bot: { id: 'bot', name: 'EDZ Assistant' },
+      channelId: 'msteams',
+      serviceUrl: `${this.connector.serviceUrl}${prefix}`,
+      conversation: { id: conversationId } as ConversationAccount,
+      user: { id: userId, name: userId },
+      bot: { id: 'bot', name: 'EDZ Assistant' },
     };
   }
 
   /** A chat message to the bot's commands; null when it is not a command. */
-  async say(conversationId: string, text: string, options: { isAdmin?: boolean; userId?: string; prefix?: string } = {}): Promise<string | null> {
+  async say(
+    conversationId: string,
+    text: string,
+    options: { isAdmin?: boolean; userId?: string; prefix?: string } = {},
+  ): Promise<string | null> {
     const userId = options.userId ?? `user-of-${conversationId}`;
     const address = addressOfReference(this.reference(conversationId, userId, options.prefix))!;
     // As the main dialog does: every message refreshes the address, a command gets its reply.

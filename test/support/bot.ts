@@ -40,10 +40,16 @@ export async function say(adapter: TestAdapter, input: string | Partial<Activity
 
 /** What a user sees of a reply: its text, its card (if any) and the questions its buttons ask. */
 export function view(reply: Reply | undefined) {
-  const card = reply?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as CardJson | undefined;
+  const card = reply?.attachments?.find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content as
+    CardJson | undefined;
   const cardButtons = (card?.actions ?? []).map((a) => a.data.question);
   const suggested = (reply?.suggestedActions?.actions ?? []).map((a) => String(a.value));
-  return { text: reply?.text ?? '', card, buttons: [...cardButtons, ...suggested], facts: Object.fromEntries((card?.body.find((b) => b.type === 'FactSet')?.facts ?? []).map((f) => [f.title, f.value])) };
+  return {
+    text: reply?.text ?? '',
+    card,
+    buttons: [...cardButtons, ...suggested],
+    facts: Object.fromEntries((card?.body.find((b) => b.type === 'FactSet')?.facts ?? []).map((f) => [f.title, f.value])),
+  };
 }
 
 export interface CardJson {

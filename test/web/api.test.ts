@@ -6,7 +6,17 @@ import { CONNECTOR_ROOT } from '../../bot/web/connector';
 import { ConversationTokens, deriveKeys } from '../../bot/web/tokens';
 import { view } from '../support/bot';
 import { message, post, type TestServer } from '../support/server';
-import { EventStream, conversationsUrl, referenceOf, sendToConversation, startConversation, startWebServer, typed, WEBCHAT_SECRET, type WebConversation } from './helpers';
+import {
+  EventStream,
+  conversationsUrl,
+  referenceOf,
+  sendToConversation,
+  startConversation,
+  startWebServer,
+  typed,
+  WEBCHAT_SECRET,
+  type WebConversation,
+} from './helpers';
 
 /** The bot's own adapter type, as the scheduler's ProactiveSender uses it, in local mode. */
 const proactiveAdapter = () => new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
@@ -72,7 +82,13 @@ describe('a web conversation', () => {
     const [echo, answer, ...more] = activities;
     expect(more).toEqual([]);
     // The server says who is talking, whatever the page claimed.
-    expect(echo).toMatchObject({ id, type: 'message', text: '谁牵头土地任务？', channelData: { clientActivityID: 'client-1' }, from: { id: conversation.userId, role: 'user' } });
+    expect(echo).toMatchObject({
+      id,
+      type: 'message',
+      text: '谁牵头土地任务？',
+      channelData: { clientActivityID: 'client-1' },
+      from: { id: conversation.userId, role: 'user' },
+    });
     expect(answer).toMatchObject({ replyToId: id, from: { role: 'bot' }, textFormat: 'plain' });
     expect(answer.text).toContain('由省国土资源厅（现省自然资源厅）牵头');
     expect(view(answer).buttons).toContain('4.3的配合单位有哪些？');
@@ -84,7 +100,11 @@ describe('a web conversation', () => {
   });
 
   test('a card button’s click, which posts its question as the value, is answered like the typed question', async () => {
-    const click = { type: 'message', value: { question: '4.3的配合单位有哪些？' }, channelData: { clientActivityID: 'click-1', postBack: true } };
+    const click = {
+      type: 'message',
+      value: { question: '4.3的配合单位有哪些？' },
+      channelData: { clientActivityID: 'click-1', postBack: true },
+    };
     const { activities } = (await sendToConversation(server, conversation, click)).body as { activities: Array<Record<string, unknown>> };
     expect(activities[0].channelData).toEqual({ clientActivityID: 'click-1', postBack: true });
     expect(activities[1].text).toContain('配合单位（3个）：省发展改革委、省住房城乡建设厅、省商务厅');
@@ -116,8 +136,14 @@ describe('conversation tokens', () => {
   test('without a token, or with a forged or expired one, a conversation answers 401', async () => {
     const [payload, signature] = mine.token.split('.');
     const forged = `${Buffer.from(JSON.stringify({ c: mine.conversationId, u: 'me', e: Date.now() + 60_000 })).toString('base64url')}.${signature}`;
-    const otherSecret = new ConversationTokens(deriveKeys('another-secret-of-at-least-32-characters').tokenKey, 60_000).issue(mine.conversationId, mine.userId).token;
-    const expired = new ConversationTokens(deriveKeys(WEBCHAT_SECRET).tokenKey, 1_000, () => Date.now() - 60_000).issue(mine.conversationId, mine.userId).token;
+    const otherSecret = new ConversationTokens(deriveKeys('another-secret-of-at-least-32-characters').tokenKey, 60_000).issue(
+      mine.conversationId,
+      mine.userId,
+    ).token;
+    const expired = new ConversationTokens(deriveKeys(WEBCHAT_SECRET).tokenKey, 1_000, () => Date.now() - 60_000).issue(
+      mine.conversationId,
+      mine.userId,
+    ).token;
     for (const token of ['', 'nonsense', `${payload}.`, forged, otherSecret, expired]) {
       expect((await sendToConversation(server, mine, typed('谁牵头土地任务？'), token)).status).toBe(401);
     }
@@ -127,7 +153,9 @@ describe('conversation tokens', () => {
   test('another conversation’s token is refused with 403: its messages, its stream and its renewal', async () => {
     expect((await sendToConversation(server, theirs, typed('谁牵头土地任务？'), mine.token)).status).toBe(403);
     expect((await EventStream.open(server, theirs, mine.token)).status).toBe(403);
-    expect((await post(`${conversationsUrl(server)}/${theirs.conversationId}/token`, {}, { Authorization: `Bearer ${mine.token}` })).status).toBe(403);
+    expect(
+      (await post(`${conversationsUrl(server)}/${theirs.conversationId}/token`, {}, { Authorization: `Bearer ${mine.token}` })).status,
+    ).toBe(403);
   });
 
   test('a renewed token continues the same conversation', async () => {
@@ -142,7 +170,9 @@ describe('conversation tokens', () => {
 
 describe('rate limits', () => {
   let server: TestServer;
-  beforeAll(async () => (server = await startWebServer({ WEBCHAT_RATE_BURST: '3', WEBCHAT_RATE_PER_MINUTE: '1', WEBCHAT_TRUST_PROXY: 'true' })));
+  beforeAll(
+    async () => (server = await startWebServer({ WEBCHAT_RATE_BURST: '3', WEBCHAT_RATE_PER_MINUTE: '1', WEBCHAT_TRUST_PROXY: 'true' })),
+  );
   afterAll(() => server.close());
 
   const startAs = (client: string) => post(conversationsUrl(server), {}, { 'X-Forwarded-For': client });
@@ -193,7 +223,12 @@ describe('the event stream', () => {
     await remind(server, conversation, '【截止提醒】4.3 完善土地开发利用机制：还有30天。');
     const reminder = await stream!.next();
     stream!.close();
-    expect(reminder).toMatchObject({ type: 'message', text: '【截止提醒】4.3 完善土地开发利用机制：还有30天。', from: { id: 'edz-assistant' }, textFormat: 'plain' });
+    expect(reminder).toMatchObject({
+      type: 'message',
+      text: '【截止提醒】4.3 完善土地开发利用机制：还有30天。',
+      from: { id: 'edz-assistant' },
+      textFormat: 'plain',
+    });
     expect(reminder.id).toEqual(expect.any(String));
   });
 
@@ -225,9 +260,21 @@ describe('the event stream', () => {
     const conversation = await startConversation(server);
     const activity = { type: 'message', text: '伪造的提醒' };
     const { connectorKey } = deriveKeys(WEBCHAT_SECRET);
-    expect((await post(`${server.url}${CONNECTOR_ROOT}/not-the-key/v3/conversations/${conversation.conversationId}/activities`, activity)).status).toBe(404);
-    expect((await post(`${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/19:teams-chat/activities`, activity)).status).toBe(404);
-    expect((await post(`${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/${conversation.conversationId}/activities/reply-to-me`, activity)).status).toBe(200);
+    expect(
+      (await post(`${server.url}${CONNECTOR_ROOT}/not-the-key/v3/conversations/${conversation.conversationId}/activities`, activity))
+        .status,
+    ).toBe(404);
+    expect((await post(`${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/19:teams-chat/activities`, activity)).status).toBe(
+      404,
+    );
+    expect(
+      (
+        await post(
+          `${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/${conversation.conversationId}/activities/reply-to-me`,
+          activity,
+        )
+      ).status,
+    ).toBe(200);
   });
 });
 
@@ -250,7 +297,11 @@ describe('a server with an app id', () => {
         throw new Error('the test tried to reach the network');
       }),
     ];
-    server = await startWebServer({ MicrosoftAppType: 'MultiTenant', MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'not-a-real-secret' });
+    server = await startWebServer({
+      MicrosoftAppType: 'MultiTenant',
+      MicrosoftAppId: '00000000-0000-0000-0000-000000000001',
+      MicrosoftAppPassword: 'not-a-real-secret',
+    });
   });
   afterAll(async () => {
     await server.close();

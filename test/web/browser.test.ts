@@ -13,7 +13,15 @@ import { startWebServer } from './helpers';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
 const ARTIFACTS = path.resolve(__dirname, '../artifacts/web');
 
 let server: TestServer;
@@ -28,7 +36,12 @@ beforeAll(async () => {
   // The reminders are pushed by the test's own scheduler tick, not by the server's cron.
   server = await startWebServer({ SCHEDULER_ENABLED: 'false' });
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, viewport: { width: 1100, height: 800 } });
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1100, height: 800 },
+  });
   await browser.route('**/*', (route) => {
     if (route.request().url().startsWith(`${server.url}/`)) return route.continue();
     elsewhere.push(route.request().url());
@@ -140,7 +153,10 @@ test('a liaison who binds the page with a code receives a reminder pushed by a s
     await screenshot(page, '06-bound');
 
     expect((await world.scheduler.tick()).sent).toBe(1);
-    await shown(page, /^\[Reminder\] 省国土资源厅: milestone "土地节约集约利用评价报告" of item 4\.3 .* is due on 2027-03-31 \(in 30 days\)/).waitFor();
+    await shown(
+      page,
+      /^\[Reminder\] 省国土资源厅: milestone "土地节约集约利用评价报告" of item 4\.3 .* is due on 2027-03-31 \(in 30 days\)/,
+    ).waitFor();
     await screenshot(page, '07-reminder');
   } finally {
     await world.close();

@@ -32,13 +32,24 @@ export async function startConversation(server: TestServer): Promise<WebConversa
 }
 
 /** Posts a message to a conversation as the page does; `token` defaults to the conversation's own. */
-export function sendToConversation(server: TestServer, conversation: WebConversation, body: unknown, token = conversation.token): Promise<HttpResult> {
+export function sendToConversation(
+  server: TestServer,
+  conversation: WebConversation,
+  body: unknown,
+  token = conversation.token,
+): Promise<HttpResult> {
   return post(`${conversationsUrl(server)}/${conversation.conversationId}/activities`, body, { Authorization: `Bearer ${token}` });
 }
 
 /** A message as Web Chat posts it, with the clientActivityID it waits to see echoed. */
 export function typed(text: string, clientActivityID = `client-${text}`) {
-  return { type: 'message', text, channelData: { clientActivityID }, from: { id: 'whoever-the-page-says', role: 'user' }, channelId: 'webchat' };
+  return {
+    type: 'message',
+    text,
+    channelData: { clientActivityID },
+    from: { id: 'whoever-the-page-says', role: 'user' },
+    channelId: 'webchat',
+  };
 }
 
 /** What the bot stores to reach a web conversation later, as TurnContext.getConversationReference gives it. */
@@ -65,7 +76,11 @@ export class EventStream {
   ) {}
 
   /** Opens the stream; a refused one gives its status and no stream. */
-  static async open(server: TestServer, conversation: WebConversation, token = conversation.token): Promise<{ status: number; stream?: EventStream }> {
+  static async open(
+    server: TestServer,
+    conversation: WebConversation,
+    token = conversation.token,
+  ): Promise<{ status: number; stream?: EventStream }> {
     const abort = new AbortController();
     const url = `${conversationsUrl(server)}/${conversation.conversationId}/stream?token=${encodeURIComponent(token)}`;
     const res = await fetch(url, { signal: abort.signal });

@@ -71,7 +71,8 @@ function render() {
   document.getElementById('examples').replaceChildren(...texts.examples.map(exampleButton));
   document.getElementById('bind-hint').textContent = texts.bindHint;
   document.getElementById('language').setAttribute('aria-label', texts.languageLabel);
-  for (const button of document.querySelectorAll('#language button')) button.setAttribute('aria-pressed', String(button.dataset.lang === language));
+  for (const button of document.querySelectorAll('#language button'))
+    button.setAttribute('aria-pressed', String(button.dataset.lang === language));
   renderProblem(texts);
   if (directLine) renderChat(texts);
 }
