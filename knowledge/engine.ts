@@ -207,19 +207,7 @@ export class AnswerEngine {
       lang,
       answeringSentences(v, this.retriever.query(speech.ask).terms, (t) => this.retriever.weight(t)),
     );
-    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
-    return {
-      intent: 'assessment',
-      status: 'answered',
-      taskIds: [v.id],
-      departments: units,
-      answer: reply.text,
-      suggestions: reply.suggestions,
-      items: [v],
-      quotes: reply.quotes ?? [],
-      context: { itemId: v.id },
-      aboutOwnZone: true,
-    };
+    return { ...this.answeredAbout('assessment', v, reply, []), aboutOwnZone: true };
   }
 
   /**
@@ -428,8 +416,13 @@ export class AnswerEngine {
     }
     const v = this.views.item(target.id);
     const reply = this.itemReply(intent, v, s);
-    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
     const related = SEE_ALSO_INTENTS.has(intent) ? this.related(s.hits, v.id) : [];
+    return this.answeredAbout(intent, v, reply, related);
+  }
+
+  /** An answer about one item (with `related` items as "see also"): its units, the reply, the item as the context. */
+  private answeredAbout(intent: Intent, v: ItemView, reply: Reply, related: string[]) {
+    const units = v.lead ? [v.lead.name, ...v.coUnits.map((u) => u.name)] : [];
     return {
       intent,
       status: 'answered' as const,
