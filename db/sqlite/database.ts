@@ -122,10 +122,23 @@ export class SqliteDatabase implements Database {
         await this.exec('COMMIT');
         return result;
       } catch (err) {
-        await this.exec('ROLLBACK');
+        await this.rollback();
         throw err;
       }
     });
+  }
+
+  /**
+   * Ends the failed transaction. On SQLITE_FULL, SQLITE_IOERR and the like SQLite may have rolled it
+   * back already, and ROLLBACK then fails with "no transaction is active": the error that made the
+   * transaction fail is the one to report, so that one is not thrown.
+   */
+  private async rollback(): Promise<void> {
+    try {
+      await this.exec('ROLLBACK');
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 
   /**
