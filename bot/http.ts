@@ -1,7 +1,9 @@
+import path from 'node:path';
 import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { Request, Response } from 'restify';
 import { z } from 'zod';
+import { type Database, DatabaseFileError } from '../db';
 import type { AnswerEngine } from '../knowledge';
 import type { EdzAdapter } from './adapter';
 import type { EdzBot } from './bot';
@@ -62,19 +64,37 @@ function activityProblem(body: unknown): string | undefined {
 /** The question the health check asks; it must stay answerable from the plan. */
 const PROBE_QUESTION = '谁牵头土地任务？';
 
-/** GET /healthz: 200 when the knowledge base answers and the state table in the database responds, else 503. */
-export function healthHandler(engine: AnswerEngine, storage: DatabaseStorage, dbFile: string, logger: Logger): Handler {
+/**
+ * GET /healthz: 200 when the knowledge base answers and the database takes a write (the heartbeat:
+ * reads alone succeed on a read-only or full disk) and its state table responds, else 503.
+ */
+export function healthHandler(engine: AnswerEngine, storage: DatabaseStorage, db: Database, logger: Logger): Handler {
+  const file = path.basename(db.file);
   return async (_req, res) => {
     const probe = engine.answer(PROBE_QUESTION);
     const knowledgeBase = { ok: probe.status === 'answered', probe: PROBE_QUESTION, answeredWith: probe.taskIds };
-    let database: { ok: boolean; file: string; stateItems?: number };
+    let database: { ok: boolean; file: string; stateItems?: number; error?: string };
     try {
-      database = { ok: true, file: dbFile, stateItems: await storage.count() };
+      await heartbeat(db);
+      database = { ok: true, file, stateItems: await storage.count() };
     } catch (err) {
       logger.error({ event: 'health_database_failed', err });
-      database = { ok: false, file: dbFile };
+      database = { ok: false, file, error: errorCode(err) };
     }
     const ok = knowledgeBase.ok && database.ok;
     res.send(ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', knowledgeBase, database });
   };
+}
+
+function heartbeat(db: Database): Promise<unknown> {
+  return db.serialized(() =>
+    db.run('INSERT INTO bot_heartbeat (id, at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET at = excluded.at', [new Date().toISOString()]),
+  );
+}
+
+/** What failed, for the health check's answer: SQLite's code (SQLITE_FULL, SQLITE_READONLY…), never a message or a path. */
+function errorCode(err: unknown): string {
+  if (err instanceof DatabaseFileError) return 'file deleted or replaced';
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : 'error';
 }

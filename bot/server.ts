@@ -1,7 +1,7 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
+import type { Database } from '../db';
 import { openKnowledge } from '../knowledge';
 import { createScheduler } from '../scheduler';
 import { createAdapter, isLocalMode } from './adapter';
@@ -23,6 +23,8 @@ export interface RunningServer {
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often the database file is checked for having been deleted or replaced, between health checks and writes. */
+const DATABASE_CHECK_MS = 10_000;
 
 /** Opens the knowledge base and the state store in one SQLite file, and serves the bot over HTTP. */
 export async function startServer(settings: Settings, { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {}): Promise<RunningServer> {
@@ -42,6 +44,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
     const { bot, conversationState } = createBot({ engine, storage, logger, chatCommands: scheduler.commands, isAdmin: adminCheck(settings.adminUserIds) });
     const adapter = createAdapter(settings.auth, conversationState, logger);
     const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;
+    const stopWatching = watchDatabase(db, logger, DATABASE_CHECK_MS);
 
     // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
     const server = restify.createServer({ name: 'edz-assistant', log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'] });
@@ -56,7 +59,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       restify.plugins.jsonBodyParser(),
       messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
     );
-    server.get('/healthz', healthHandler(engine, storage, path.basename(db.file), logger));
+    server.get('/healthz', healthHandler(engine, storage, db, logger));
     const webChat = registerWebChat(server, { settings: settings.webChat, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
 
     await listen(server, settings.port, listenHost(settings, logger));
@@ -64,6 +67,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
     logger.info({ event: 'listening', url, auth: isLocalMode(settings.auth) ? 'none (local mode)' : 'Bot Framework tokens', maxBodyBytes: settings.maxBodyBytes });
     let closing: Promise<void> | undefined;
     const close = async () => {
+      stopWatching();
       webChat.closeStreams();
       await reminders?.stop();
       return stop(server, () => db.close(), logger);
@@ -73,6 +77,23 @@ export async function startServer(settings: Settings, { logger = createLogger(se
     await db.close();
     throw err;
   }
+}
+
+/**
+ * Checks every `intervalMs` that the database may still be written (its file not deleted or
+ * replaced), so that a quiet server reports it too; logs the first failure. Returns the stop.
+ */
+export function watchDatabase(db: Database, logger: Logger, intervalMs: number): () => void {
+  let reported = false;
+  const timer = setInterval(() => {
+    try {
+      db.assertWritable();
+    } catch (err) {
+      if (!reported) logger.error({ event: 'database_unwritable', err });
+      reported = true;
+    }
+  }, intervalMs).unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -38,6 +38,11 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
         value TEXT NOT NULL,
         updated_at TEXT NOT NULL)`,
     },
+    {
+      version: 2,
+      // GET /healthz writes this row: a database that can only be read (a read-only mount, a full disk) is not healthy.
+      sql: 'CREATE TABLE bot_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
+    },
   ],
   /** The scheduler's tables. Times are epoch milliseconds; dates are 'YYYY-MM-DD'. */
   scheduler: [

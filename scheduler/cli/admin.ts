@@ -1,6 +1,7 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../db';
+import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
 import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
 import { localDateTime } from '../clock';
@@ -18,12 +19,13 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- progress [--task 4.3]
        npm run admin -- assessment import FILE.csv
        npm run admin -- contacts
-       npm run admin -- outbox`;
+       npm run admin -- outbox
+       --create: make the database (DB_PATH) if it does not exist`;
 
 const OPTIONS = {
   dept: { type: 'string' }, zone: { type: 'string' }, admin: { type: 'boolean' }, name: { type: 'string' },
   task: { type: 'string' }, due: { type: 'string' }, title: { type: 'string' }, audience: { type: 'string' },
-  id: { type: 'string' }, all: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  id: { type: 'string' }, all: { type: 'boolean' }, create: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>['values'];
@@ -43,7 +45,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const db = await openDatabase();
+  const db = await openDatabase(undefined, { create: values.create === true });
+  console.error(`database: ${path.resolve(db.file)}`);
   try {
     const services = await openServices({ db, plan: await ensureKnowledgeBase(db) });
     const run = COMMANDS[command === 'milestone' || command === 'assessment' ? `${command} ${sub ?? ''}` : command];
@@ -128,7 +131,7 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof AssessmentCsvError) console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
     else if (err instanceof MilestoneError) console.error(`error: ${replies.milestoneProblem('en', err.problem, err.detail)}`);
-    else if (err instanceof InputError || err instanceof ConfigError || isUserError(err)) console.error(`error: ${(err as Error).message}`);
+    else if (err instanceof InputError || err instanceof ConfigError || err instanceof DatabaseFileError || isUserError(err)) console.error(`error: ${(err as Error).message}`);
     else console.error(err);
     process.exitCode = 1;
   },

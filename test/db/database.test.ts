@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { type Database, openDatabase } from '../../db';
+import { type Database, DatabaseFileError, openDatabase } from '../../db';
 
 /** The SQLite database under the faults a disk gives: full, read-only, the file gone. */
 
@@ -43,5 +43,49 @@ describe('a transaction that fails', () => {
     });
     await expect(failing).rejects.toThrow('the work failed');
     expect(await db.get('SELECT COUNT(*) AS n FROM filler')).toEqual({ n: 0 });
+  });
+});
+
+describe('the file deleted or replaced under an open database', () => {
+  const write = () => db.transaction(() => db.run('INSERT INTO filler (value) VALUES (?)', ['lost?']));
+
+  test('deleted: every write is refused, saying which file and what happened; reads still answer', async () => {
+    await write();
+    fs.rmSync(path.join(dir, 'edz.sqlite'));
+    await expect(write()).rejects.toThrow(DatabaseFileError);
+    await expect(write()).rejects.toThrow(`the database file ${path.join(dir, 'edz.sqlite')} was deleted while this process had it open: writes are refused`);
+    await expect(db.serialized(() => db.run('INSERT INTO filler (value) VALUES (?)', ['lost?']))).rejects.toThrow(DatabaseFileError);
+    expect(() => db.assertWritable()).toThrow(DatabaseFileError);
+    expect(await db.get('SELECT COUNT(*) AS n FROM filler')).toEqual({ n: 1 });
+  });
+
+  test('replaced by another file of the same name: refused too, even once the old one is back', async () => {
+    const file = path.join(dir, 'edz.sqlite');
+    fs.renameSync(file, `${file}.moved`);
+    fs.writeFileSync(file, '');
+    await expect(write()).rejects.toThrow('was replaced while this process had it open');
+    fs.rmSync(file);
+    fs.renameSync(`${file}.moved`, file);
+    await expect(write()).rejects.toThrow(DatabaseFileError);
+  });
+
+  test('untouched, writes go on', async () => {
+    await write();
+    expect(() => db.assertWritable()).not.toThrow();
+    expect(await db.get('SELECT COUNT(*) AS n FROM filler')).toEqual({ n: 1 });
+  });
+});
+
+describe('opening a file that does not exist', () => {
+  test('with create: false, is refused naming the file, and creates nothing', async () => {
+    const missing = path.join(dir, 'elsewhere', 'edz.sqlite');
+    await expect(openDatabase(missing, { create: false })).rejects.toThrow(`no database at ${missing}: check DB_PATH, or pass --create`);
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
+  });
+
+  test('by default, creates it', async () => {
+    const created = await openDatabase(path.join(dir, 'new.sqlite'));
+    await created.close();
+    expect(fs.existsSync(path.join(dir, 'new.sqlite'))).toBe(true);
   });
 });
