@@ -3,14 +3,15 @@ import { SqliteDatabase } from '../../db/sqlite/database';
 /**
  * A disk that refuses writes, as SQLite reports it: SQLITE_FULL when it is full, SQLITE_READONLY
  * when it is mounted read-only. Every SqliteDatabase of the process (a server's too) is affected
- * while `failing()` is true; reads go on, as they do on such a disk. Call restore() when done.
+ * while `failing()` says so (asked at each write); reads go on, as they do on such a disk. Call restore() when done.
  */
 export function failWrites(kind: 'full' | 'readonly', failing: () => boolean = () => true): { restore(): void } {
   const error = () =>
     kind === 'full'
       ? Object.assign(new Error('SQLITE_FULL: database or disk is full'), { errno: 13, code: 'SQLITE_FULL' })
       : Object.assign(new Error('SQLITE_READONLY: attempt to write a readonly database'), { errno: 8, code: 'SQLITE_READONLY' });
-  const refuses = (sql: string) => failing() && /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql);
+  // `failing` is asked about writes only, so that it may count them.
+  const refuses = (sql: string) => /^\s*(INSERT|UPDATE|DELETE|REPLACE)\b/i.test(sql) && failing();
   const { run, all } = SqliteDatabase.prototype;
   const spies = [
     jest.spyOn(SqliteDatabase.prototype, 'run').mockImplementation(function (this: SqliteDatabase, sql, params) {
