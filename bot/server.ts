@@ -60,7 +60,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
     );
     server.get('/healthz', healthHandler(engine, storage, db, logger));
-    const webChat = registerWebChat(server, { settings: settings.webChat, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
+    const webChat = registerWebChat(server, { settings: settings.webChat, db, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
 
     await listen(server, settings.port, listenHost(settings, logger));
     const url = urlOf(server.address() as AddressInfo);
@@ -68,7 +68,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
     let closing: Promise<void> | undefined;
     const close = async () => {
       stopWatching();
-      webChat.closeStreams();
+      webChat.close();
       await reminders?.stop();
       return stop(server, () => db.close(), logger);
     };

@@ -26,7 +26,8 @@ type Handler = (req: Request, res: Response) => Promise<void>;
  *   POST {API_ROOT}                    → 201 {conversationId, userId, token, expiresAt}; the welcome waits on the stream
  *   POST {API_ROOT}/{id}/token         → 200 {token, expiresAt}, a renewed token
  *   POST {API_ROOT}/{id}/activities    → 200 {id, activities}: the message as the bot got it, then its replies
- *   GET  {API_ROOT}/{id}/stream        → text/event-stream of what the bot says outside replies
+ *   GET  {API_ROOT}/{id}/stream        → text/event-stream of what the bot says outside replies, from after
+ *                                        the event the page has (Last-Event-ID, or ?lastEventId=)
  */
 export function registerApi(server: Server, guards: RequestHandler[], body: RequestHandler[], deps: ApiDependencies): void {
   server.post(API_ROOT, ...guards, startConversation(deps));
@@ -41,7 +42,7 @@ function startConversation({ tokens, streams, turns, connectorUrl, logger }: Api
     const { token, expiresAt } = tokens.issue(conversationId, userId);
     try {
       const welcome = await turns.run(userJoined({ conversationId, userId, expiresAt }, connectorUrl()));
-      for (const activity of welcome) streams.publish(conversationId, forPage(activity));
+      for (const activity of welcome) await streams.publish(conversationId, forPage(activity));
       logger.info({ event: 'web_conversation_started' });
       res.send(201, { conversationId, userId, token, expiresAt });
     } catch (err) {
@@ -80,8 +81,22 @@ function postActivity({ tokens, turns, connectorUrl, logger }: ApiDependencies):
 function openStream({ tokens, streams, logger }: ApiDependencies): Handler {
   return async (req, res) => {
     const claims = authorize(req, res, new URLSearchParams(req.getQuery()).get('token') ?? '', tokens, logger);
-    if (claims) streams.connect(claims.conversationId, res);
+    if (!claims) return;
+    try {
+      await streams.connect(claims.conversationId, lastEventIdOf(req), res);
+    } catch (err) {
+      failed(res, logger, err);
+    }
   };
+}
+
+/**
+ * The last event the page has, 0 for none: a browser sends Last-Event-ID when it reconnects a
+ * stream by itself; a page opened afresh sends the one it remembered as ?lastEventId=.
+ */
+function lastEventIdOf(req: Request): number {
+  const given = req.header('last-event-id', '') || new URLSearchParams(req.getQuery()).get('lastEventId') || '';
+  return /^\d{1,15}$/.test(given) ? Number(given) : 0;
 }
 
 function bearerToken(req: Request): string {

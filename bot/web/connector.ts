@@ -60,7 +60,14 @@ function deliverActivity(connectorKey: string, streams: ConversationStreams, log
       return;
     }
     const id = randomUUID();
-    streams.publish(conversationId, forPage({ ...activity, id }));
+    try {
+      // Stored before the answer: a 200 tells the outbox the message is safe, even if this process stops.
+      await streams.publish(conversationId, forPage({ ...activity, id }));
+    } catch (err) {
+      logger.error({ event: 'web_activity_not_stored', status: 500, err });
+      res.send(500, { error: { code: 'ServiceError', message: 'the activity could not be stored; try again' } });
+      return;
+    }
     logger.info({ event: 'web_activity_pushed', type: activity.type });
     res.send(200, { id });
   };

@@ -1,10 +1,12 @@
 import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import restify from 'restify';
+import type { Database } from '../../db';
 import type { EdzBot } from '../bot';
 import type { BotAuthSettings, WebChatSettings } from '../settings';
 import { registerApi } from './api';
 import { connectorServiceUrl, ownBaseUrl, registerConnector } from './connector';
+import { SqlWebEventStore, type WebEventStore } from './events';
 import { registerPage } from './page';
 import { RateLimiter, rateLimited } from './rateLimit';
 import { ConversationStreams } from './streams';
@@ -13,6 +15,8 @@ import { WebTurns } from './turns';
 
 export interface WebChatDependencies {
   settings: WebChatSettings;
+  /** Where what the pages have not received yet is kept. */
+  db: Database;
   auth: BotAuthSettings;
   adapter: CloudAdapter;
   bot: EdzBot;
@@ -21,20 +25,25 @@ export interface WebChatDependencies {
 }
 
 export interface WebChat {
-  /** Ends the pages' event streams, which would otherwise hold a stopping server open. */
-  closeStreams(): void;
+  /** Ends the pages' event streams, which would otherwise hold a stopping server open, and the pruning. */
+  close(): void;
 }
+
+/** How often events older than the retention are deleted. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 /**
  * The chat page at / and /chat: Web Chat, talking to the bot through the page's API, with what
  * the bot says outside replies (reminders) pushed over server-sent events fed by a local
  * connector route. See the README, "On the zone's website".
  */
-export function registerWebChat(server: restify.Server, { settings, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies): WebChat {
+export function registerWebChat(server: restify.Server, { settings, db, auth, adapter, bot, logger, maxBodyBytes }: WebChatDependencies): WebChat {
   const log = logger.child({ component: 'webchat' });
   if (!settings.secret) log.info({ event: 'webchat_secret_random' }, 'WEBCHAT_SECRET is not set: web conversations last until the process stops');
   const keys = deriveKeys(settings.secret);
-  const streams = new ConversationStreams();
+  const events = new SqlWebEventStore(db);
+  const streams = new ConversationStreams(events, log);
+  const stopPruning = prunePeriodically(events, settings.eventRetentionMs, log);
   // The size-limited reader, then the JSON parser without its own (unlimited) one.
   const body = [restify.plugins.bodyReader({ maxBodySize: maxBodyBytes }), ...restify.plugins.jsonBodyParser({ bodyReader: true })];
   const limiter = new RateLimiter(settings.ratePerMinute, settings.rateBurst);
@@ -48,5 +57,24 @@ export function registerWebChat(server: restify.Server, { settings, auth, adapte
     logger: log,
   });
   registerConnector(server, body, keys.connectorKey, streams, log);
-  return { closeStreams: () => streams.closeAll() };
+  return {
+    close: () => {
+      stopPruning();
+      streams.closeAll();
+    },
+  };
+}
+
+/** Deletes the events no page acknowledged within the retention: at start, then every hour. Returns the stop. */
+function prunePeriodically(events: WebEventStore, retentionMs: number, logger: Logger): () => void {
+  const prune = () =>
+    events.prune(Date.now() - retentionMs).then(
+      (deleted) => {
+        if (deleted) logger.info({ event: 'web_events_pruned', deleted });
+      },
+      (err: unknown) => logger.warn({ event: 'web_events_prune_failed', err }),
+    );
+  void prune();
+  const timer = setInterval(prune, PRUNE_EVERY_MS).unref();
+  return () => clearInterval(timer);
 }

@@ -1,10 +1,12 @@
 import fs from 'node:fs';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { CONNECTOR_ROOT } from '../../bot/web/connector';
 import { ConversationTokens, deriveKeys } from '../../bot/web/tokens';
 import { view } from '../support/bot';
+import { failWrites } from '../support/faults';
 import { message, post, type TestServer } from '../support/server';
 import { EventStream, conversationsUrl, referenceOf, sendToConversation, startConversation, startWebServer, typed, WEBCHAT_SECRET, type WebConversation } from './helpers';
 
@@ -211,8 +213,8 @@ describe('the event stream', () => {
     const [one, other] = await Promise.all([startConversation(server), startConversation(server)]);
     const pages = await Promise.all([EventStream.open(server, one), EventStream.open(server, one), EventStream.open(server, other)]);
     const [first, second, elsewhere] = pages.map((p) => p.stream!);
-    await first.next(); // the welcome went to whichever page connected first
-    await elsewhere.next();
+    // Each page gets the welcome: neither had acknowledged it.
+    for (const stream of [first, second, elsewhere]) expect((await stream.next()).text).toMatch(/^您好！/);
     await remind(server, one, '两个页面都看得到。');
     expect((await first.next()).text).toBe('两个页面都看得到。');
     expect((await second.next()).text).toBe('两个页面都看得到。');
@@ -228,6 +230,87 @@ describe('the event stream', () => {
     expect((await post(`${server.url}${CONNECTOR_ROOT}/not-the-key/v3/conversations/${conversation.conversationId}/activities`, activity)).status).toBe(404);
     expect((await post(`${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/19:teams-chat/activities`, activity)).status).toBe(404);
     expect((await post(`${server.url}${CONNECTOR_ROOT}/${connectorKey}/v3/conversations/${conversation.conversationId}/activities/reply-to-me`, activity)).status).toBe(200);
+  });
+});
+
+describe('what a page has not received yet', () => {
+  const servers: TestServer[] = [];
+  let dir: string;
+  const start = async (env: Record<string, string> = {}) => {
+    const server = await startWebServer({ DB_PATH: path.join(dir, 'edz.sqlite'), ...env });
+    servers.push(server);
+    return server;
+  };
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-web-events-'))));
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('is stored before the connector route answers: a restart between the send and the connect loses nothing', async () => {
+    const before = await start();
+    const conversation = await startConversation(before);
+    await remind(before, conversation, '【截止提醒】重启前发出。');
+    await before.close();
+
+    const after = await start();
+    const { stream } = await EventStream.open(after, conversation);
+    const texts = [(await stream!.next()).text, (await stream!.next()).text];
+    stream!.close();
+    expect(texts[0]).toMatch(/^您好！/);
+    expect(texts[1]).toBe('【截止提醒】重启前发出。');
+  });
+
+  test('is still delivered after 1,100 new conversations, each with a welcome waiting', async () => {
+    const server = await start({ WEBCHAT_RATE_BURST: '5000' });
+    const liaison = await startConversation(server);
+    await remind(server, liaison, '【截止提醒】一千个对话之前发出。');
+    for (let i = 0; i < 1_100; i += 50) await Promise.all(Array.from({ length: 50 }, () => startConversation(server)));
+    const { stream } = await EventStream.open(server, liaison);
+    await stream!.next(); // the welcome
+    expect((await stream!.next()).text).toBe('【截止提醒】一千个对话之前发出。');
+    stream!.close();
+  }, 120_000);
+
+  test('acknowledged, it is not sent again: neither to a reconnecting stream (Last-Event-ID) nor to a page opened afresh (?lastEventId)', async () => {
+    const server = await start();
+    const conversation = await startConversation(server);
+    await remind(server, conversation, '第一条提醒');
+    const first = (await EventStream.open(server, conversation)).stream!;
+    await first.next(); // the welcome
+    const welcomeId = first.lastEventId;
+    first.close();
+
+    // Reconnected having only the welcome: the reminder comes again, then what is new.
+    const reconnected = (await EventStream.open(server, conversation, conversation.token, { header: welcomeId })).stream!;
+    expect((await reconnected.next()).text).toBe('第一条提醒');
+    const reminderId = reconnected.lastEventId;
+    reconnected.close();
+    expect(reminderId).toBeGreaterThan(welcomeId);
+
+    const again = (await EventStream.open(server, conversation, conversation.token, { header: reminderId })).stream!;
+    await remind(server, conversation, '第二条提醒');
+    expect((await again.next()).text).toBe('第二条提醒');
+    const secondId = again.lastEventId;
+    again.close();
+
+    const afresh = (await EventStream.open(server, conversation, conversation.token, { query: secondId })).stream!;
+    await remind(server, conversation, '第三条提醒');
+    expect((await afresh.next()).text).toBe('第三条提醒');
+    afresh.close();
+  });
+
+  test('a send the server cannot store is answered 500, so the outbox tries it again', async () => {
+    const server = await start();
+    const conversation = await startConversation(server);
+    const url = `${server.url}${CONNECTOR_ROOT}/${deriveKeys(WEBCHAT_SECRET).connectorKey}/v3/conversations/${conversation.conversationId}/activities`;
+    const fault = failWrites('full');
+    try {
+      expect((await post(url, { type: 'message', text: '存不下的提醒' })).status).toBe(500);
+    } finally {
+      fault.restore();
+    }
+    expect((await post(url, { type: 'message', text: '存得下的提醒' })).status).toBe(200);
   });
 });
 

@@ -3,7 +3,7 @@
 // activity's id) and end. Replies come back in the response to each post; what the bot says on
 // its own (the welcome, reminders) comes over the conversation's server-sent event stream.
 
-import { callConversation, isSessionRefused, streamUrl } from './session.js';
+import { callConversation, isSessionRefused, rememberEvent, streamUrl } from './session.js';
 
 /** DirectLineJS's ConnectionStatus values, which Web Chat reads. */
 const UNINITIALIZED = 0;
@@ -57,7 +57,10 @@ export function createDirectLine(session, onRefused) {
     connectionStatus$.next(CONNECTING);
     const source = new EventSource(streamUrl(session));
     source.onopen = () => connectionStatus$.next(ONLINE);
-    source.onmessage = (event) => activities.next(JSON.parse(event.data));
+    source.onmessage = (event) => {
+      activities.next(JSON.parse(event.data));
+      rememberEvent(session, event.lastEventId);
+    };
     source.onerror = () => {
       // While the browser retries by itself the state is CONNECTING; CLOSED means the server refused the stream.
       if (source.readyState === EventSource.CLOSED) {
