@@ -8,6 +8,7 @@ import { createAdapter, isLocalMode } from './adapter';
 import { ProactiveSender, createProactiveAdapter } from './proactive';
 import { adminCheck } from './trust';
 import { createBot } from './bot';
+import { jsonBody } from './body';
 import { healthHandler, messagesHandler } from './http';
 import { createLogger } from './logger';
 import type { Settings } from './settings';
@@ -53,12 +54,7 @@ export async function startServer(settings: Settings, { logger = createLogger(se
       logger.warn({ event: 'http_error', status: err.statusCode, code: err.name });
       done();
     });
-    server.post(
-      '/api/messages',
-      restify.plugins.bodyReader({ maxBodySize: settings.maxBodyBytes }),
-      restify.plugins.jsonBodyParser(),
-      messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
-    );
+    server.post('/api/messages', ...jsonBody(settings.maxBodyBytes, logger), messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)));
     server.get('/healthz', healthHandler(engine, storage, db, logger));
     const webChat = registerWebChat(server, { settings: settings.webChat, db, auth: settings.auth, adapter, bot, logger, maxBodyBytes: settings.maxBodyBytes });
 

@@ -2,6 +2,7 @@ import type { CloudAdapter } from 'botbuilder';
 import type { Logger } from 'pino';
 import restify from 'restify';
 import type { Database } from '../../db';
+import { jsonBody } from '../body';
 import type { EdzBot } from '../bot';
 import type { BotAuthSettings, WebChatSettings } from '../settings';
 import { registerApi } from './api';
@@ -44,8 +45,7 @@ export function registerWebChat(server: restify.Server, { settings, db, auth, ad
   const events = new SqlWebEventStore(db);
   const streams = new ConversationStreams(events, log);
   const stopPruning = prunePeriodically(events, settings.eventRetentionMs, log);
-  // The size-limited reader, then the JSON parser without its own (unlimited) one.
-  const body = [restify.plugins.bodyReader({ maxBodySize: maxBodyBytes }), ...restify.plugins.jsonBodyParser({ bodyReader: true })];
+  const body = jsonBody(maxBodyBytes, log);
   const limiter = new RateLimiter(settings.ratePerMinute, settings.rateBurst);
 
   registerPage(server);

@@ -82,6 +82,20 @@ describe('the server in local mode (no app id)', () => {
       expect((await post(messages, { ...message(''), text: { question: '谁牵头土地任务？' } })).status).toBe(400);
     });
 
+    test('a body nested thousands of levels deep is refused with 400 before it is parsed', async () => {
+      for (const deep of [`${'{"a":'.repeat(65)}1${'}'.repeat(65)}`, `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`, `${'['.repeat(100_000)}${']'.repeat(100_000)}`]) {
+        const body = JSON.stringify(message('谁牵头土地任务？', expectReplies)).replace(/}$/, `,"value":${deep}}`);
+        expect(await post(messages, body)).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body nests deeper than 64 levels' } });
+      }
+      const nested64 = `${'['.repeat(63)}1${']'.repeat(63)}`;
+      expect((await post(messages, JSON.stringify(message('谁牵头土地任务？', expectReplies)).replace(/}$/, `,"value":${nested64}}`))).status).toBe(200);
+    });
+
+    test('a body that is not JSON is refused without quoting any of it back', async () => {
+      const res = await post(messages, '{"type": "message", "text": "我的问题：谁牵头');
+      expect(res).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body is not valid JSON' } });
+    });
+
     test('a body over 256 KB is refused with 413', async () => {
       const huge = message('土'.repeat(100_000), expectReplies); // 300 KB as UTF-8
       expect(await post(messages, huge)).toMatchObject({ status: 413, body: { code: 'PayloadTooLarge' } });

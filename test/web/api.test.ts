@@ -103,6 +103,15 @@ describe('a web conversation', () => {
     expect((await sendToConversation(server, conversation, { type: 'event', name: 'webchat/join' })).status).toBe(400);
     expect((await sendToConversation(server, conversation, '{"type": "message", ')).status).toBe(400);
   });
+
+  test('a body nested 5,000 levels deep, or not JSON, is refused with 400 quoting none of it, on the page’s API and the connector route', async () => {
+    const deep = `{"type":"message","text":"我的问题","value":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
+    const connector = `${server.url}${CONNECTOR_ROOT}/${deriveKeys(WEBCHAT_SECRET).connectorKey}/v3/conversations/${conversation.conversationId}/activities`;
+    for (const send of [(body: string) => sendToConversation(server, conversation, body), (body: string) => post(connector, body)]) {
+      expect(await send(deep)).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body nests deeper than 64 levels' } });
+      expect(await send('{"type":"message","text":"我的问题')).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body is not valid JSON' } });
+    }
+  });
 });
 
 describe('conversation tokens', () => {
