@@ -4,6 +4,7 @@ import pino from 'pino';
 import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
 import { type Clock, ConfigError, type DispatchStep, clockStartingAt, createScheduler, loadConfig, systemClock } from '../../scheduler';
+import { type LogLevel, createLogger } from '../logger';
 import { ProactiveSender, createProactiveAdapter } from '../proactive';
 
 const USAGE = `usage: npm run --silent scheduler -- tick [--now 2027-03-01T09:00:00+08:00]
@@ -43,8 +44,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   const clock = clockFrom(values.now);
-  // Logs go to stderr: stdout's last line is the tick's summary.
-  const logger = pino({ name: 'scheduler', level: process.env.LOG_LEVEL || 'info' }, pino.destination(2));
+  // Logs go to stderr: stdout's last line is the tick's summary. The bot's logger, so that the same fields are censored.
+  const logger = createLogger((process.env.LOG_LEVEL || 'info') as LogLevel, pino.destination(2)).child({ component: 'scheduler' });
   const db = await openDatabase(undefined, { create: values.create === true });
   console.error(`database: ${path.resolve(db.file)}`);
   const plan = await ensureKnowledgeBase(db);
