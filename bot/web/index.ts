@@ -9,7 +9,7 @@ import { registerApi } from './api';
 import { connectorServiceUrl, ownBaseUrl, registerConnector } from './connector';
 import { SqlWebEventStore, type WebEventStore } from './events';
 import { registerPage } from './page';
-import { RateLimiter, rateLimited } from './rateLimit';
+import { RateLimiter, clientOf, rateLimited } from './rateLimit';
 import { ConversationStreams } from './streams';
 import { ConversationTokens, deriveKeys } from './tokens';
 import { WebTurns } from './turns';
@@ -43,7 +43,7 @@ export function registerWebChat(server: restify.Server, { settings, db, auth, ad
   if (!settings.secret) log.info({ event: 'webchat_secret_random' }, 'WEBCHAT_SECRET is not set: web conversations last until the process stops');
   const keys = deriveKeys(settings.secret);
   const events = new SqlWebEventStore(db);
-  const streams = new ConversationStreams(events, log);
+  const streams = new ConversationStreams(events, { perConversation: settings.streamsPerConversation, perClient: settings.streamsPerClient }, log);
   const stopPruning = prunePeriodically(events, settings.eventRetentionMs, log);
   const body = jsonBody(maxBodyBytes, log);
   const limiter = new RateLimiter(settings.ratePerMinute, settings.rateBurst);
@@ -54,6 +54,7 @@ export function registerWebChat(server: restify.Server, { settings, db, auth, ad
     streams,
     turns: new WebTurns(adapter, bot, auth),
     connectorUrl: () => connectorServiceUrl(ownBaseUrl(server), keys.connectorKey),
+    clientOf: (req) => clientOf(req, settings.trustProxy),
     logger: log,
   });
   registerConnector(server, body, keys.connectorKey, streams, log);

@@ -41,6 +41,14 @@ class PageStream {
   }
 }
 
+/** How many streams may be open at once: each holds a connection and its buffers. */
+export interface StreamLimits {
+  /** For one conversation (the pages, tabs, devices a token opens it in). */
+  perConversation: number;
+  /** From one client address. */
+  perClient: number;
+}
+
 /**
  * The server-sent event streams of the web conversations: what the bot says outside a reply
  * (the welcome, reminders) reaches the page here. Each activity is stored first (WebEventStore),
@@ -49,26 +57,36 @@ class PageStream {
  */
 export class ConversationStreams {
   private readonly open = new Map<string, Set<PageStream>>();
+  private readonly openByClient = new Map<string, number>();
 
   constructor(
     private readonly events: WebEventStore,
+    private readonly limits: StreamLimits,
     private readonly logger: Logger,
     private readonly now: () => number = Date.now,
   ) {}
 
   /**
-   * Makes `res` a stream of the conversation. `lastEventId` is the last event the page has (0 for
-   * none): it and those before it are acknowledged, the rest are sent, then everything published.
+   * Makes `res` a stream of the conversation, unless the conversation or the client has as many
+   * open as allowed (false, and `res` is left to the caller). `lastEventId` is the last event the
+   * page has (0 for none): it and those before it are acknowledged, the rest are sent, then
+   * everything published.
    */
-  async connect(conversationId: string, lastEventId: number, res: ServerResponse): Promise<void> {
-    const stream = new PageStream(res);
+  async connect(conversationId: string, client: string, lastEventId: number, res: ServerResponse): Promise<boolean> {
     const streams = this.open.get(conversationId) ?? new Set();
+    const ofClient = this.openByClient.get(client) ?? 0;
+    if (streams.size >= this.limits.perConversation || ofClient >= this.limits.perClient) return false;
+    const stream = new PageStream(res);
     this.open.set(conversationId, streams.add(stream));
+    this.openByClient.set(client, ofClient + 1);
     const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS).unref();
     const detach = () => {
       clearInterval(keepAlive);
       streams.delete(stream);
       if (!streams.size && this.open.get(conversationId) === streams) this.open.delete(conversationId);
+      const left = (this.openByClient.get(client) ?? 1) - 1;
+      if (left) this.openByClient.set(client, left);
+      else this.openByClient.delete(client);
     };
     res.once('close', detach);
     let stored: WebEvent[];
@@ -82,6 +100,7 @@ export class ConversationStreams {
     res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' });
     res.write(`retry: ${RECONNECT_MS}\n\n`);
     stream.catchUp(stored);
+    return true;
   }
 
   /** Stores the activity, then sends it to the conversation's open streams. Rejects when it could not be stored. */

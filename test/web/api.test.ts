@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
@@ -320,6 +321,61 @@ describe('what a page has not received yet', () => {
       fault.restore();
     }
     expect((await post(url, { type: 'message', text: '存得下的提醒' })).status).toBe(200);
+  });
+});
+
+describe('what a caller must show before the server reads or holds anything for it', () => {
+  let server: TestServer;
+  beforeAll(async () => (server = await startWebServer({ WEBCHAT_STREAMS_PER_CONVERSATION: '2', WEBCHAT_STREAMS_PER_CLIENT: '3', WEBCHAT_TRUST_PROXY: 'true', WEBCHAT_RATE_BURST: '100' })));
+  afterAll(() => server.close());
+
+  /** Sends the headers of a 200 KB POST and none of its body: the answer must come without it. */
+  function answerWithoutBody(url: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(url, { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': '200000', ...headers } }, (res) => {
+        res.resume();
+        resolve(res.statusCode!);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => reject(new Error('no answer without the body: it was read before the token was checked')), 2_000);
+    });
+  }
+
+  test('the token, and the connector route’s key, are checked before the body is read', async () => {
+    const conversation = await startConversation(server);
+    const activities = `${conversationsUrl(server)}/${conversation.conversationId}/activities`;
+    expect(await answerWithoutBody(activities, { Authorization: 'Bearer forged' })).toBe(401);
+    expect(await answerWithoutBody(activities, {})).toBe(401);
+    expect(await answerWithoutBody(`${server.url}${CONNECTOR_ROOT}/not-the-key/v3/conversations/${conversation.conversationId}/activities`, {})).toBe(404);
+  });
+
+  test('event streams are limited per conversation and per client: 429 beyond, and room again once one closes', async () => {
+    const as = (client: string) => ({ 'X-Forwarded-For': client });
+    const open = async (conversation: WebConversation, client: string) => {
+      const abort = new AbortController();
+      const url = `${conversationsUrl(server)}/${conversation.conversationId}/stream?token=${encodeURIComponent(conversation.token)}`;
+      const res = await fetch(url, { headers: as(client), signal: abort.signal });
+      if (res.status !== 200) await res.text();
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), close: () => abort.abort() };
+    };
+    const [one, two, three, four] = await Promise.all(Array.from({ length: 4 }, () => startConversation(server)));
+
+    const first = await open(one, '198.51.100.1');
+    const second = await open(one, '198.51.100.2');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await open(one, '198.51.100.3')).toMatchObject({ status: 429, retryAfter: '60' });
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await open(one, '198.51.100.3');
+    expect(again.status).toBe(200);
+
+    const fromOne = [await open(two, '198.51.100.9'), await open(three, '198.51.100.9'), await open(four, '198.51.100.9')];
+    expect(fromOne.map((s) => s.status)).toEqual([200, 200, 200]);
+    expect((await open(four, '198.51.100.9')).status).toBe(429);
+    expect((await open(four, '198.51.100.10')).status).toBe(200);
+    for (const stream of [second, again, ...fromOne]) stream.close();
   });
 });
 

@@ -48,8 +48,8 @@ afterAll(async () => {
 });
 
 /** The server on its database in `dir`; the reminders are pushed by the test's own scheduler tick, not by the server's cron. */
-function startServer(port: string): Promise<TestServer> {
-  return startWebServer({ SCHEDULER_ENABLED: 'false', DB_PATH: path.join(dir, 'edz.sqlite'), PORT: port });
+function startServer(port: string, env: Record<string, string> = {}): Promise<TestServer> {
+  return startWebServer({ SCHEDULER_ENABLED: 'false', DB_PATH: path.join(dir, 'edz.sqlite'), PORT: port, ...env });
 }
 
 /** The visible element showing `text` (Web Chat also keeps hidden copies for screen readers). */
@@ -176,3 +176,26 @@ test('a reminder sent while the page was closed and the server restarted appears
     await FakeConnector.stopAll();
   }
 });
+
+test('a page whose stream the server does not open (too many open) is not told its conversation ended: it connects once there is room', async () => {
+  const port = new URL(server.url).port;
+  await server.close();
+  server = await startServer(port, { WEBCHAT_STREAMS_PER_CONVERSATION: '1' });
+  const [first, second] = [page, await browser.newPage()];
+  try {
+    await first.reload();
+    await connected(first);
+    // The same browser, so the same conversation: its one stream is taken.
+    await second.goto(`${server.url}/`);
+    await second.getByRole('textbox').waitFor();
+    await second.waitForTimeout(2_000);
+    expect(await second.locator('#problem').isHidden()).toBe(true);
+    await first.close();
+    await connected(second);
+    await ask(second, '谁牵头土地任务？');
+    await shown(second, '4.3「完善土地开发利用机制」由省国土资源厅（现省自然资源厅）牵头。').waitFor();
+    expect(await second.locator('#problem').isHidden()).toBe(true);
+  } finally {
+    await second.close();
+  }
+}, 60_000);

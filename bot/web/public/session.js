@@ -23,6 +23,17 @@ export function isSessionRefused(error) {
   return error.status === 401 || error.status === 403;
 }
 
+/** Whether the server still accepts the session's token (renewing it); only a refusal (401, 403) says no. */
+export async function isSessionAccepted(session) {
+  try {
+    Object.assign(session, await callConversation(session, '/token'));
+    save(session);
+    return true;
+  } catch (error) {
+    return !isSessionRefused(error);
+  }
+}
+
 /** A call about the session's conversation, with its token. */
 export function callConversation(session, rest, body) {
   return callApi(`/${encodeURIComponent(session.conversationId)}${rest}`, { token: session.token, body });
