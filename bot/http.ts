@@ -10,9 +10,20 @@ import type { EdzBot } from './bot';
 import type { DatabaseStorage } from './storage';
 import { isLoopbackAddress, setCallerTrust } from './trust';
 
+const account = z.looseObject({ id: z.string() });
+
+/** An entity has a type; a mention also names who is mentioned (the SDK reads `mentioned.id` to strip the bot's). */
+const entity = z.looseObject({ type: z.string(), mentioned: z.unknown().optional() }).superRefine((e, ctx) => {
+  if (e.type.toLowerCase() === 'mention' && !account.safeParse(e.mentioned).success) {
+    ctx.addIssue({ code: 'custom', path: ['mentioned'], message: 'a mention names who is mentioned' });
+  }
+});
+
 /**
  * What a turn needs before the SDK sees it: a type, and the channel and conversation that state
- * is kept under; a message also needs its sender, whose user state it reads.
+ * is kept under; a message also needs its sender, whose user state it reads. The fields the SDK
+ * and the bot read without checking them (mentions, the members who joined or left, where to
+ * reply) must have their shape, or the turn would fail with the apology instead of a 400.
  */
 const activityShape = z.looseObject({
   type: z.string().min(1),
@@ -20,6 +31,10 @@ const activityShape = z.looseObject({
   conversation: z.looseObject({ id: z.string().min(1) }),
   from: z.looseObject({ id: z.string().min(1) }).optional(),
   text: z.string().optional(),
+  serviceUrl: z.string().optional(),
+  entities: z.array(entity).optional(),
+  membersAdded: z.array(account).optional(),
+  membersRemoved: z.array(account).optional(),
 });
 
 type Handler = (req: Request, res: Response) => Promise<void>;
