@@ -164,5 +164,13 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
         CREATE TABLE sch_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       `,
     },
+    {
+      version: 2,
+      // Each bind counts the recent failures of its user or its conversation: without these, a scan of every failure.
+      sql: `
+        CREATE INDEX sch_bind_failures_user ON sch_bind_failures (user_id, at);
+        CREATE INDEX sch_bind_failures_conversation ON sch_bind_failures (conversation_id, at);
+      `,
+    },
   ],
 };
