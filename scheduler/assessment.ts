@@ -24,6 +24,45 @@ export class AssessmentCsvError extends Error {
 
 const COLUMNS = ['year', 'zone', 'level', 'score'] as const;
 const MAX_PROBLEMS = 20;
+/** Scores beyond this are no assessment's (and beyond 2^53 not even exact). */
+const MAX_SCORE = 1_000_000;
+/** Control and format characters (NUL, line breaks, bidi overrides…): no zone's name has them. */
+const CONTROL = /[\p{Cc}\p{Cf}]/u;
+
+/**
+ * The file's text, which must be UTF-8 (a BOM is allowed). Excel on Chinese Windows saves "CSV" in
+ * GBK/GB18030: decoded as UTF-8 it would turn into replacement characters and be refused line by
+ * line as a level that is neither 国家级 nor 省级. It is refused as a whole, saying what it is.
+ */
+export function decodeAssessmentCsv(bytes: Uint8Array): string {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    throw new AssessmentCsvError(['the file is UTF-16 (Excel’s “Unicode text”), not UTF-8: save it as “CSV UTF-8 (comma delimited)” and import that']);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    const gbk = decodes(bytes, 'gb18030') ? ' (it reads as GBK/GB18030, what Excel saves as “CSV” on Chinese Windows)' : '';
+    throw new AssessmentCsvError([`the file is not UTF-8${gbk}: save it as “CSV UTF-8 (comma delimited)” and import that`]);
+  }
+}
+
+function decodes(bytes: Uint8Array, encoding: string): boolean {
+  try {
+    new TextDecoder(encoding, { fatal: true }).decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A cell as a CSV export should write it: one that starts with = + - @ (or a tab or carriage
+ * return) would be run as a formula by a spreadsheet, so it is prefixed with '. Cells are stored
+ * as typed; this is for text written out.
+ */
+export function neutralizeCsvCell(cell: string): string {
+  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
+}
 
 /** Reads and checks the whole file; any problem throws with every problem found (up to 20), each naming its line. */
 export function parseAssessmentCsv(text: string): AssessmentRow[] {
@@ -78,11 +117,23 @@ function checkRow(fields: string[], index: Record<(typeof COLUMNS)[number], numb
   const before = problems.length;
   const [year, zone, level, score] = [fields[index.year], normalizeName(fields[index.zone]), fields[index.level], fields[index.score]];
   if (!/^\d{4}$/.test(year) || +year < 2000 || +year > 2100) problems.push(`line ${line}: year “${year}” is not a year between 2000 and 2100`);
+  const control = CONTROL.exec(fields[index.zone]);
   if (!zone) problems.push(`line ${line}: the zone is empty`);
   else if (zone.length > 100) problems.push(`line ${line}: the zone's name is longer than 100 characters`);
+  else if (control) problems.push(`line ${line}: the zone's name contains a control character (${codePoint(control[0])})`);
   if (!(LEVELS as readonly string[]).includes(level)) problems.push(`line ${line}: level “${level}” must be 国家级 or 省级`);
-  if (!/^-?\d+(\.\d+)?$/.test(score)) problems.push(`line ${line}: score “${score}” is not a number`);
+  if (!/^-?\d+(\.\d+)?$/.test(score)) problems.push(`line ${line}: score “${shortened(score)}” is not a number`);
+  else if (!(Math.abs(+score) <= MAX_SCORE)) problems.push(`line ${line}: score “${shortened(score)}” is not between -${MAX_SCORE} and ${MAX_SCORE}`);
   return problems.length > before ? null : { year: +year, zone, level: level as Level, score: +score, line };
+}
+
+function codePoint(char: string): string {
+  return `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/** A value as a problem quotes it: a 400-digit score is not repeated whole. */
+function shortened(value: string): string {
+  return value.length > 24 ? `${value.slice(0, 20)}… (${value.length} characters)` : value;
 }
 
 /** For each 省级 zone, how many 省级 zones of the year scored strictly lower. */

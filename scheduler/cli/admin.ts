@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
-import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
+import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDateTime } from '../clock';
 import { ConfigError } from '../config';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
@@ -90,7 +90,7 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   progress: async (s, v) => console.log(reportList('en', await s.milestones.reports(v.task), (ms) => localDateTime(ms, s.config.timeZone))),
   'assessment import': async (s, _v, file) => {
     if (!file) throw new InputError('assessment import needs the CSV file');
-    const rows = parseAssessmentCsv(fs.readFileSync(file, 'utf8'));
+    const rows = parseAssessmentCsv(decodeAssessmentCsv(fs.readFileSync(file)));
     const { years, enqueued } = await s.assessments.import(rows);
     for (const y of years) {
       console.log(

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AssessmentCsvError, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
+import { AssessmentCsvError, decodeAssessmentCsv, neutralizeCsvCell, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
 import { FakeConnector } from './fakeConnector';
 import { World, adminInChild, buildKnowledge, tempDir } from './world';
 
@@ -55,6 +55,47 @@ describe('reading the CSV', () => {
       { year: 2026, zone: '甲开发区', level: '省级', score: 88.5, line: 2 },
     ]);
   });
+});
+
+describe('values no assessment has', () => {
+  const problemsOf = (csv: string) => {
+    try {
+      parseAssessmentCsv(csv);
+    } catch (err) {
+      return (err as AssessmentCsvError).problems;
+    }
+    throw new Error('the file was accepted');
+  };
+
+  test('a score of 400 digits, or beyond a million, is refused with its line, not stored as Infinity', () => {
+    expect(problemsOf(`year,zone,level,score\n2026,甲开发区,省级,${'9'.repeat(400)}\n2026,乙开发区,省级,1000001\n2026,丙开发区,省级,-5\n`)).toEqual([
+      'line 2: score “99999999999999999999… (400 characters)” is not between -1000000 and 1000000',
+      'line 3: score “1000001” is not between -1000000 and 1000000',
+    ]);
+  });
+
+  test('a NUL or another control character in a zone’s name is refused, naming it', () => {
+    expect(problemsOf('year,zone,level,score\n2026,甲\u0000开发区,省级,80\n2026,"乙\u202e开发区",省级,70\n2026,丙\u0007开发区,省级,60\n')).toEqual([
+      'line 2: the zone\'s name contains a control character (U+0000)',
+      'line 3: the zone\'s name contains a control character (U+202E)',
+      'line 4: the zone\'s name contains a control character (U+0007)',
+    ]);
+  });
+
+  test('cells that a spreadsheet would run as formulas are stored as typed, and neutralized for an export', () => {
+    expect(parseAssessmentCsv('year,zone,level,score\n2026,=1+2,省级,80\n2026,@开发区,省级,70\n').map((r) => r.zone)).toEqual(['=1+2', '@开发区']);
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '甲开发区', '1-2', ''].map(neutralizeCsvCell)).toEqual([
+      "'=1+1", "'+1", "'-1", "'@SUM(A1)", "'\tx", "'\rx", '甲开发区', '1-2', '',
+    ]);
+  });
+
+  test('a file in GBK (Excel’s “CSV” on Chinese Windows) or UTF-16 is refused as such, not line by line', () => {
+    const gbk = Buffer.from('796561722c7a6f6e652c6c6576656c2c73636f72650a323032362cbcd7bfaab7a2c7f82ccaa1bcb62c38380a', 'hex');
+    expect(() => decodeAssessmentCsv(gbk)).toThrow('the file is not UTF-8 (it reads as GBK/GB18030, what Excel saves as “CSV” on Chinese Windows): save it as “CSV UTF-8 (comma delimited)”');
+    expect(() => decodeAssessmentCsv(Buffer.from('\uFEFFyear', 'utf16le'))).toThrow('the file is UTF-16');
+    expect(parseAssessmentCsv(decodeAssessmentCsv(Buffer.from('\uFEFFyear,zone,level,score\n2026,甲开发区,省级,88\n')))).toHaveLength(1);
+  });
+
 });
 
 describe('ranking under item 5.5', () => {
