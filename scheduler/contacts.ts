@@ -159,6 +159,12 @@ export class ContactBook {
     return rows.map(toContact);
   }
 
+  /** Every active contact of a kind, for a decision about more targets than a statement can list. Reads only, as active(). */
+  async allActive(kind: ContactKind): Promise<Contact[]> {
+    const rows = await this.db.all<ContactRow>(`SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status = 'active' AND kind = ? ORDER BY id`, [kind]);
+    return rows.map(toContact);
+  }
+
   /** Ends this user's bindings in this conversation; their pending messages are cancelled. */
   async unbind(conversationId: string, userId: string): Promise<Contact[]> {
     return this.db.transaction(async () => {

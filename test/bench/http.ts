@@ -20,12 +20,12 @@
  * the ten are done. Every response is checked to carry a reply. The server's resident memory is
  * sampled while each load runs. The ratio reported is the median of the rounds' ratios.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { startServer, stopServer } from './botProcess';
 
 // autocannon ships no type declarations; this is the part of its API the benchmark uses.
 interface Histogram {
@@ -179,47 +179,6 @@ function report(rounds: Round[], duration: number, connections: number): void {
     '',
   ];
   console.log(lines.join('\n'));
-}
-
-interface StartedServer {
-  child: ChildProcess;
-  pid: number;
-  url: string;
-}
-
-/** Starts `bot/index.ts` on an ephemeral port of 127.0.0.1 and waits for its `listening` log line. */
-function startServer(dbPath: string): Promise<StartedServer> {
-  const child = spawn(process.execPath, ['--disable-warning=DEP0111', '--require', 'tsx/cjs', 'bot/index.ts'], {
-    cwd: path.join(__dirname, '..', '..'),
-    // Local mode whatever .env says: dotenv does not override variables that are already set.
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DB_PATH: dbPath, LOG_LEVEL: 'info', MicrosoftAppId: '', MicrosoftAppPassword: '', MicrosoftAppType: '', MicrosoftAppTenantId: '' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
-    // The server's log lines are read (and dropped) for the whole run, so that stdout never blocks it.
-    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
-      const record = parseLine(line);
-      if (record?.event === 'listening') resolve({ child, pid: child.pid!, url: String(record.url) });
-    });
-  });
-}
-
-function parseLine(line: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 main().catch((err: unknown) => {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-const BENCHES = ['knowledge.ts', 'http.ts', 'dispatch.ts'];
+const BENCHES = ['knowledge.ts', 'http.ts', 'dispatch.ts', 'assessment.ts'];
 
 let failed = false;
 for (const file of BENCHES) {

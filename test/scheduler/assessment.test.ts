@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AssessmentCsvError, decodeAssessmentCsv, neutralizeCsvCell, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
+import { AssessmentCsvError, MAX_ASSESSMENT_ROWS, decodeAssessmentCsv, neutralizeCsvCell, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
 import { FakeConnector } from './fakeConnector';
 import { World, adminInChild, buildKnowledge, tempDir } from './world';
 
@@ -96,6 +96,13 @@ describe('values no assessment has', () => {
     expect(parseAssessmentCsv(decodeAssessmentCsv(Buffer.from('\uFEFFyear,zone,level,score\n2026,甲开发区,省级,88\n')))).toHaveLength(1);
   });
 
+  test(`more than ${MAX_ASSESSMENT_ROWS.toLocaleString('en')} results are refused with one clear message`, () => {
+    const rows = Array.from({ length: MAX_ASSESSMENT_ROWS + 1 }, (_, i) => `2026,开发区${i},省级,80`);
+    expect(problemsOf(`year,zone,level,score\n${rows.join('\n')}\n`)).toEqual([
+      'the file has more than 100,000 results: import at most that many at a time (one year per file, for instance)',
+    ]);
+    expect(parseAssessmentCsv(`year,zone,level,score\n${rows.slice(1).join('\n')}\n`)).toHaveLength(MAX_ASSESSMENT_ROWS);
+  });
 });
 
 describe('ranking under item 5.5', () => {
@@ -106,6 +113,18 @@ describe('ranking under item 5.5', () => {
       甲开发区: [1, false, false], 丙开发区: [2, false, false], 丁开发区: [3, false, false],
       己开发区: [4, true, false], 戊开发区: [5, true, true], 乙开发区: [6, true, false], 国家开发区: [null, false, false],
     });
+  });
+
+  test('ranks as counting each zone against every other would, ties and all', () => {
+    let seed = 7;
+    const rows = Array.from({ length: 500 }, (_, i) => ({ year: 2026, zone: `Z${i}`, level: i % 5 ? '省级' : '国家级', score: (seed = (seed * 48271) % 2147483647) % 40, line: i + 2 }) as const);
+    const provincial = rows.filter((r) => r.level === '省级');
+    const results = rankYear(rows, []);
+    for (const [i, r] of rows.entries()) {
+      if (r.level !== '省级') continue;
+      expect(results[i].rank).toBe(1 + provincial.filter((o) => o.score > r.score).length);
+      expect(results[i].warned).toBe(provincial.filter((o) => o.score < r.score).length < 3);
+    }
   });
 
   test('zones tied at the boundary are all in the bottom three', () => {
@@ -173,6 +192,22 @@ describe('sending and showing the results', () => {
     await importAndSend(Y2026.replace('2026,戊开发区,省级,61', '2026,戊开发区,省级,71'));
     expect(texts('zone-e')).toHaveLength(2);
     expect(texts('zone-e')[1]).toContain('得分71');
+  });
+
+  test('ranked before its transaction: if another import changes the year before meanwhile, nothing is stored', async () => {
+    await importAndSend(Y2025);
+    const transaction = world.db.transaction.bind(world.db);
+    // Between this import's ranking (against 2025 as stored) and its writes, someone corrects 2025.
+    jest.spyOn(world.db, 'transaction').mockImplementationOnce(async (work) => {
+      await world.services.assessments.import(parseAssessmentCsv(Y2025.replace('2025,戊开发区,省级,70', '2025,戊开发区,省级,99')));
+      return transaction(work);
+    });
+    await expect(world.services.assessments.import(parseAssessmentCsv(Y2026))).rejects.toThrow(
+      'the 2025 results changed while this file was being ranked; nothing was stored: import it again',
+    );
+    expect(await world.services.assessments.results(2026)).toEqual([]);
+    const again = await world.services.assessments.import(parseAssessmentCsv(Y2026));
+    expect(again.years[0].exitCandidates).toEqual([]); // 戊 was no longer in the bottom two of 2025
   });
 
   test('in chat, admins and 省商务厅 see the table, a zone only its own line, others nothing', async () => {
