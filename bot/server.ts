@@ -1,13 +1,14 @@
-import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
+import type { Database } from '../db';
 import { openKnowledge } from '../knowledge';
 import { createScheduler } from '../scheduler';
 import { createAdapter, isLocalMode } from './adapter';
 import { ProactiveSender, createProactiveAdapter } from './proactive';
 import { adminCheck } from './trust';
 import { createBot } from './bot';
+import { jsonBody } from './body';
 import { healthHandler, messagesHandler } from './http';
 import { createLogger } from './logger';
 import type { Settings } from './settings';
@@ -23,6 +24,8 @@ export interface RunningServer {
 
 /** How long in-flight requests get to finish on shutdown before their connections are cut. */
 const SHUTDOWN_GRACE_MS = 10_000;
+/** How often the database file is checked for having been deleted or replaced, between health checks and writes. */
+const DATABASE_CHECK_MS = 10_000;
 
 /** Opens the knowledge base and the state store in one SQLite file, and serves the bot over HTTP. */
 export async function startServer(
@@ -52,29 +55,22 @@ export async function startServer(
     });
     const adapter = createAdapter(settings.auth, conversationState, logger);
     const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;
+    const stopWatching = watchDatabase(db, logger, DATABASE_CHECK_MS);
 
     // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
     const server = restify.createServer({
       name: 'edz-assistant',
       log: logger.child({ component: 'restify' }) as unknown as restify.ServerOptions['log'],
     });
-    server.on(
-      'restifyError',
-      (_req: restify.Request, _res: restify.Response, err: { statusCode?: number; name: string }, done: () => void) => {
-        // Only the kind of error: a JSON parse message quotes the body, which may be what someone wrote.
-        logger.warn({ event: 'http_error', status: err.statusCode, code: err.name });
-        done();
-      },
-    );
     server.post(
       '/api/messages',
-      restify.plugins.bodyReader({ maxBodySize: settings.maxBodyBytes }),
-      restify.plugins.jsonBodyParser(),
+      ...jsonBody(settings.maxBodyBytes, logger),
       messagesHandler(adapter, bot, logger, !isLocalMode(settings.auth)),
     );
-    server.get('/healthz', healthHandler(engine, storage, path.basename(db.file), logger));
+    server.get('/healthz', healthHandler(engine, storage, db, logger));
     const webChat = registerWebChat(server, {
       settings: settings.webChat,
+      db,
       auth: settings.auth,
       adapter,
       bot,
@@ -92,7 +88,8 @@ export async function startServer(
     });
     let closing: Promise<void> | undefined;
     const close = async () => {
-      webChat.closeStreams();
+      stopWatching();
+      webChat.close();
       await reminders?.stop();
       return stop(server, () => db.close(), logger);
     };
@@ -101,6 +98,23 @@ export async function startServer(
     await db.close();
     throw err;
   }
+}
+
+/**
+ * Checks every `intervalMs` that the database may still be written (its file not deleted or
+ * replaced), so that a quiet server reports it too; logs the first failure. Returns the stop.
+ */
+export function watchDatabase(db: Database, logger: Logger, intervalMs: number): () => void {
+  let reported = false;
+  const timer = setInterval(() => {
+    try {
+      db.assertWritable();
+    } catch (err) {
+      if (!reported) logger.error({ event: 'database_unwritable', err });
+      reported = true;
+    }
+  }, intervalMs).unref();
+  return () => clearInterval(timer);
 }
 
 /**

@@ -38,6 +38,12 @@ export interface WebChatSettings {
   rateBurst: number;
   /** Behind a reverse proxy: the client is the address the proxy saw, the last one in X-Forwarded-For. */
   trustProxy: boolean;
+  /** How long what the bot sent a page is kept for it when the page does not acknowledge it. */
+  eventRetentionMs: number;
+  /** Event streams open at once for one conversation… */
+  streamsPerConversation: number;
+  /** …and from one client. */
+  streamsPerClient: number;
 }
 
 export const DEFAULT_PORT = 3978;
@@ -45,6 +51,9 @@ export const DEFAULT_MAX_BODY_KB = 256;
 export const DEFAULT_WEBCHAT_TOKEN_TTL_HOURS = 168;
 export const DEFAULT_WEBCHAT_RATE_PER_MINUTE = 30;
 export const DEFAULT_WEBCHAT_RATE_BURST = 15;
+export const DEFAULT_WEBCHAT_EVENT_RETENTION_DAYS = 30;
+export const DEFAULT_WEBCHAT_STREAMS_PER_CONVERSATION = 5;
+export const DEFAULT_WEBCHAT_STREAMS_PER_CLIENT = 20;
 
 // An empty value (`MicrosoftAppId=` in .env) means "not set", as it does for the SDK.
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
@@ -65,6 +74,9 @@ const envSchema = z.object({
   WEBCHAT_RATE_PER_MINUTE: optional(z.coerce.number().int().positive()),
   WEBCHAT_RATE_BURST: optional(z.coerce.number().int().positive()),
   WEBCHAT_TRUST_PROXY: optional(z.enum(['true', 'false'])),
+  WEBCHAT_EVENT_RETENTION_DAYS: optional(z.coerce.number().positive()),
+  WEBCHAT_STREAMS_PER_CONVERSATION: optional(z.coerce.number().int().positive()),
+  WEBCHAT_STREAMS_PER_CLIENT: optional(z.coerce.number().int().positive()),
   ADMIN_USER_IDS: optional(z.string()),
   SCHEDULER_ENABLED: optional(z.enum(['true', 'false'])),
 });
@@ -100,6 +112,9 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       ratePerMinute: e.WEBCHAT_RATE_PER_MINUTE ?? DEFAULT_WEBCHAT_RATE_PER_MINUTE,
       rateBurst: e.WEBCHAT_RATE_BURST ?? DEFAULT_WEBCHAT_RATE_BURST,
       trustProxy: e.WEBCHAT_TRUST_PROXY === 'true',
+      eventRetentionMs: (e.WEBCHAT_EVENT_RETENTION_DAYS ?? DEFAULT_WEBCHAT_EVENT_RETENTION_DAYS) * 86_400_000,
+      streamsPerConversation: e.WEBCHAT_STREAMS_PER_CONVERSATION ?? DEFAULT_WEBCHAT_STREAMS_PER_CONVERSATION,
+      streamsPerClient: e.WEBCHAT_STREAMS_PER_CLIENT ?? DEFAULT_WEBCHAT_STREAMS_PER_CLIENT,
     },
   };
 }

@@ -19,6 +19,20 @@ export interface Migration {
   sql: string;
 }
 
+/**
+ * The database cannot be used as asked: its file is missing and may not be created, or the file
+ * it opened was deleted or replaced while open (writes would go to a file nobody can read again).
+ */
+export class DatabaseFileError extends Error {
+  constructor(
+    readonly file: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DatabaseFileError';
+  }
+}
+
 export interface Database {
   /** Where the data is, for messages and the health check (a file name for SQLite). */
   readonly file: string;
@@ -30,5 +44,11 @@ export interface Database {
   transaction<T>(work: () => Promise<T>): Promise<T>;
   /** Runs `work` when no transaction is open, without one: for a single write statement. */
   serialized<T>(work: () => Promise<T>): Promise<T>;
+  /**
+   * Throws DatabaseFileError when the database may no longer be written: for SQLite, when the file
+   * at its path is not the one it opened. From then on every write (`transaction`, `serialized`) is
+   * refused with that error; checked before each of them, by the health check and periodically.
+   */
+  assertWritable(): void;
   close(): Promise<void>;
 }

@@ -22,6 +22,8 @@ export interface Knowledge {
 
 export interface KnowledgeOptions {
   dbPath?: string;
+  /** Create the database file when it does not exist (the default). */
+  create?: boolean;
   sourceFile?: string;
   /** Told when the knowledge base had to be built (first start, a new source or parser). */
   onBuilt?: (report: BuildReport, ms: number) => void;
@@ -29,7 +31,7 @@ export interface KnowledgeOptions {
 
 /** Opens the database, builds the knowledge base when it is missing or its source changed, and starts the engine. */
 export async function openKnowledge(options: KnowledgeOptions = {}): Promise<Knowledge> {
-  const db = await openDatabase(options.dbPath);
+  const db = await openDatabase(options.dbPath, { create: options.create });
   try {
     const plan = await ensureKnowledgeBase(db, options.sourceFile ?? DEFAULT_SOURCE, options.onBuilt);
     return { db, engine: new AnswerEngine({ plan }) };

@@ -82,7 +82,7 @@ export interface SchedulerConfig {
   sendTimeoutMs: number;
   /** Minimum gap between two sends to one conversation; 0 turns per-conversation pacing off. */
   conversationIntervalMs: number;
-  /** Sends per second over all conversations; 0 turns the overall limit off. */
+  /** Sends per second over all conversations, per dispatching process; 0 turns the limit off. */
   ratePerSecond: number;
   concurrency: number;
   batchSize: number;

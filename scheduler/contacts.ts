@@ -125,8 +125,7 @@ export class ContactBook {
 
   /** Counts recent failures by this user or in this conversation; old failures are dropped on the way. */
   private async rateLimit(userId: string, conversationId: string, now: number): Promise<BindResult | null> {
-    const since = now - this.config.bindFailureWindowMs;
-    await this.db.run('DELETE FROM sch_bind_failures WHERE at <= ?', [since]);
+    await this.forgetOldFailures(now);
     const recent = await this.db.all<{ at: number }>(
       'SELECT at FROM sch_bind_failures WHERE user_id = ? OR conversation_id = ? ORDER BY at DESC LIMIT ?',
       [userId, conversationId, this.config.bindMaxFailures],
@@ -134,6 +133,11 @@ export class ContactBook {
     if (recent.length < this.config.bindMaxFailures) return null;
     const freeAt = recent[recent.length - 1].at + this.config.bindFailureWindowMs;
     return { kind: 'rate-limited', retryInMinutes: Math.max(1, Math.ceil((freeAt - now) / 60_000)) };
+  }
+
+  /** Drops the failed codes older than the window, which count no more. Call inside a transaction. */
+  async forgetOldFailures(now: number): Promise<void> {
+    await this.db.run('DELETE FROM sch_bind_failures WHERE at <= ?', [now - this.config.bindFailureWindowMs]);
   }
 
   private async liveBinding(conversationId: string, kind: ContactKind, target: string): Promise<Contact | null> {
@@ -171,6 +175,15 @@ export class ContactBook {
     const rows = await this.db.all<ContactRow>(
       `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status = 'active' AND kind = ? AND target IN (${targets.map(() => '?').join(', ')}) ORDER BY id`,
       [kind, ...targets],
+    );
+    return rows.map(toContact);
+  }
+
+  /** Every active contact of a kind, for a decision about more targets than a statement can list. Reads only, as active(). */
+  async allActive(kind: ContactKind): Promise<Contact[]> {
+    const rows = await this.db.all<ContactRow>(
+      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status = 'active' AND kind = ? ORDER BY id`,
+      [kind],
     );
     return rows.map(toContact);
   }

@@ -98,7 +98,7 @@ export class Dispatcher {
   private async settle(m: ClaimedMessage, outcome: SendOutcome, summary: DispatchSummary): Promise<void> {
     const { outbox, config, clock, logger } = this.deps;
     if (outcome.kind === 'sent') {
-      if (await outbox.markSent(m.id, this.owner)) summary.sent += 1;
+      if (await this.markSent(m)) summary.sent += 1;
       else logger.error({ id: m.id }, 'sent, but the lease was lost before marking: the message may go out twice');
     } else if (outcome.kind === 'gone') {
       await this.markGone(m, outcome.status, outcome.reason);
@@ -122,6 +122,19 @@ export class Dispatcher {
         'send failed; will retry',
       );
       summary.retried += 1;
+    }
+  }
+
+  /** The outbox tries the mark again until the lease ends; past that the database is failing, and the dispatch stops. */
+  private async markSent(m: ClaimedMessage): Promise<boolean> {
+    try {
+      return await this.deps.outbox.markSent(m.id, this.owner, m.leaseUntil);
+    } catch (err) {
+      this.deps.logger.error(
+        { id: m.id, err },
+        'sent, but the sent mark could not be written before the lease ran out: the message may go out again',
+      );
+      throw err;
     }
   }
 
@@ -163,11 +176,22 @@ export class Dispatcher {
   }
 }
 
-/** Runs `work` over `items` with at most `limit` at a time. */
+/**
+ * Runs `work` over `items` with at most `limit` at a time. After a failure no new item is started,
+ * but the ones under way finish (their sends get marked) before the first failure is thrown.
+ */
 async function runConcurrently<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { err: unknown } | undefined;
   const worker = async () => {
-    while (next < items.length) await work(items[next++]);
+    while (!failure && next < items.length) {
+      try {
+        await work(items[next++]);
+      } catch (err) {
+        failure ??= { err };
+      }
+    }
   };
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failure) throw failure.err;
 }

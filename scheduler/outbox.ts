@@ -33,8 +33,12 @@ export interface Outbox {
    * conversation hold; no row is held by two owners at once.
    */
   claim(owner: string, limit: number, leaseMs: number): Promise<ClaimedMessage[]>;
-  /** Marks a sent row; false when this owner no longer held it. */
-  markSent(id: number, owner: string): Promise<boolean>;
+  /**
+   * Marks a sent row; false when this owner no longer held it. A mark that cannot be written (a full
+   * disk) is tried again until `retryUntil` (the row's lease: after it another dispatcher may send
+   * it again), then rejected with the error.
+   */
+  markSent(id: number, owner: string, retryUntil: number): Promise<boolean>;
   /** Gives a held row back, to be tried again at `at`. */
   retryAt(id: number, owner: string, at: number, error: string): Promise<void>;
   /** Call inside a transaction, with whatever tells the admins; false when this owner no longer held it. */
@@ -43,6 +47,17 @@ export interface Outbox {
 }
 
 const ENQUEUE_CHUNK = 50;
+/** The wait before a failed group of marks is written again, doubling up to the second figure. */
+const MARK_RETRY_FIRST_MS = 250;
+const MARK_RETRY_MAX_MS = 5_000;
+
+interface PendingMark {
+  id: number;
+  owner: string;
+  retryUntil: number;
+  resolve: (marked: boolean) => void;
+  reject: (err: unknown) => void;
+}
 
 /** The outbox in SQLite, whose claims are safe because SQLite runs one write transaction at a time. */
 export class SqliteOutbox implements Outbox {
@@ -149,40 +164,58 @@ export class SqliteOutbox implements Outbox {
    * (group commit): no mark waits longer than it would in line, and a large dispatch does not pay
    * one transaction per message.
    */
-  markSent(id: number, owner: string): Promise<boolean> {
+  markSent(id: number, owner: string, retryUntil: number): Promise<boolean> {
     return new Promise((resolve, reject) => {
-      this.marks.push({ id, owner, resolve, reject });
+      this.marks.push({ id, owner, retryUntil, resolve, reject });
       if (!this.writingMarks) void this.writeMarks();
     });
   }
 
-  private readonly marks: { id: number; owner: string; resolve: (marked: boolean) => void; reject: (err: unknown) => void }[] = [];
+  private readonly marks: PendingMark[] = [];
   private writingMarks = false;
 
+  /**
+   * A group that fails is put back and tried again after a wait: a mark dropped here would leave a
+   * message that went out to be sent again once its lease ran out. Marks whose lease would run out
+   * before the next try are rejected instead.
+   */
   private async writeMarks(): Promise<void> {
     this.writingMarks = true;
+    let retryInMs = MARK_RETRY_FIRST_MS;
     while (this.marks.length) {
       const group = this.marks.splice(0, 500);
       try {
-        const marked = await this.db.transaction(async () => {
-          const now = this.clock.now();
-          const done = new Set<number>();
-          for (const m of group) {
-            const { changes } = await this.db.run(
-              `UPDATE sch_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
-               WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-              [now, m.id, m.owner],
-            );
-            if (changes === 1) done.add(m.id);
-          }
-          return done;
-        });
+        const marked = await this.writeMarkGroup(group);
         for (const m of group) m.resolve(marked.has(m.id));
+        retryInMs = MARK_RETRY_FIRST_MS;
       } catch (err) {
-        for (const m of group) m.reject(err);
+        const nextTry = this.clock.now() + retryInMs;
+        for (const m of group.filter((m) => m.retryUntil < nextTry)) m.reject(err);
+        const waiting = group.filter((m) => m.retryUntil >= nextTry);
+        if (!waiting.length) continue;
+        this.marks.unshift(...waiting);
+        await this.clock.sleep(retryInMs);
+        retryInMs = Math.min(2 * retryInMs, MARK_RETRY_MAX_MS);
       }
     }
     this.writingMarks = false;
+  }
+
+  /** The ids of the group this owner still held, now marked sent, in one transaction. */
+  private writeMarkGroup(group: readonly PendingMark[]): Promise<Set<number>> {
+    return this.db.transaction(async () => {
+      const now = this.clock.now();
+      const done = new Set<number>();
+      for (const m of group) {
+        const { changes } = await this.db.run(
+          `UPDATE sch_outbox SET status = 'sent', sent_at = ?, lease_owner = NULL, lease_until = NULL, last_error = NULL
+           WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
+          [now, m.id, m.owner],
+        );
+        if (changes === 1) done.add(m.id);
+      }
+      return done;
+    });
   }
 
   async retryAt(id: number, owner: string, at: number, error: string): Promise<void> {

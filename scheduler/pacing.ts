@@ -2,7 +2,9 @@ import type { Clock } from './clock';
 
 /**
  * Spaces sends out: at most one per `conversationIntervalMs` to a conversation, and at most
- * `ratePerSecond` overall (0 turns either off). Each caller reserves the next free moment, then waits for it.
+ * `ratePerSecond` in all (0 turns either off). Each caller reserves the next free moment, then waits
+ * for it. Kept in memory, so each dispatching process paces itself: N of them send up to N times the
+ * rate (the README says so).
  */
 export class Pacer {
   private nextOverall = 0;

@@ -52,6 +52,8 @@ export class Scanner {
         );
         await this.outbox.supersedeReminders(m.id, prefix);
       }
+      // Also when nobody binds for a long time: a failed code is kept no longer than it counts.
+      await this.contacts.forgetOldFailures(this.clock.now());
       await this.db.run('INSERT INTO sch_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', [
         LAST_SCAN,
         lastScan && lastScan > today ? lastScan : today,

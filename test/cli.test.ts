@@ -18,6 +18,30 @@ test.each([
   expect(result.code).toBe(2);
 });
 
+describe('a database file that does not exist', () => {
+  let dir: string;
+  beforeEach(() => (dir = tempDir()));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test.each([
+    ['kb', 'knowledge/cli/kb.ts', ['build']],
+    ['ask', 'knowledge/cli/ask.ts', ['谁牵头土地任务？']],
+    ['admin', 'scheduler/cli/admin.ts', ['contacts']],
+    ['scheduler', 'bot/cli/scheduler.ts', ['tick']],
+  ])('npm run %s refuses to create it, naming the file; with --create it is made and named', async (_name, script, args) => {
+    const file = path.join(dir, 'typo', 'edz.sqlite');
+    const refused = await runChild(script, args, { DB_PATH: file });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain(`error: no database at ${file}: check DB_PATH, or pass --create`);
+    expect(fs.existsSync(path.dirname(file))).toBe(false);
+
+    const created = await runChild(script, [...args, '--create'], { DB_PATH: file });
+    expect(created.stderr).toContain(`database: ${file}`);
+    expect(created.code).toBe(0);
+    expect(fs.existsSync(file)).toBe(true);
+  });
+});
+
 describe('ask --batch', () => {
   let dir: string;
   const ask = (args: string[], lines: string[]) =>

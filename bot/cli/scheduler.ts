@@ -1,12 +1,15 @@
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { openDatabase } from '../../db';
+import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
 import { type Clock, ConfigError, type DispatchStep, clockStartingAt, createScheduler, loadConfig, systemClock } from '../../scheduler';
+import { type LogLevel, createLogger } from '../logger';
 import { ProactiveSender, createProactiveAdapter } from '../proactive';
 
 const USAGE = `usage: npm run --silent scheduler -- tick [--now 2027-03-01T09:00:00+08:00]
-       npm run scheduler -- run`;
+       npm run scheduler -- run
+       --create: make the database (DB_PATH) if it does not exist`;
 
 const STEPS: readonly DispatchStep[] = ['claimed', 'sent', 'marked'];
 
@@ -33,7 +36,11 @@ function clockFrom(now: string | undefined): Clock {
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
-  const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: { now: { type: 'string' } } });
+  const { positionals, values } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { now: { type: 'string' }, create: { type: 'boolean' } },
+  });
   const [command] = positionals;
   if (command !== 'tick' && command !== 'run') {
     console.error(USAGE);
@@ -41,9 +48,10 @@ async function main(argv: string[]): Promise<number> {
   }
   const config = loadConfig(process.env);
   const clock = clockFrom(values.now);
-  // Logs go to stderr: stdout's last line is the tick's summary.
-  const logger = pino({ name: 'scheduler', level: process.env.LOG_LEVEL || 'info' }, pino.destination(2));
-  const db = await openDatabase();
+  // Logs go to stderr: stdout's last line is the tick's summary. The bot's logger, so that the same fields are censored.
+  const logger = createLogger((process.env.LOG_LEVEL || 'info') as LogLevel, pino.destination(2)).child({ component: 'scheduler' });
+  const db = await openDatabase(undefined, { create: values.create === true });
+  console.error(`database: ${path.resolve(db.file)}`);
   const plan = await ensureKnowledgeBase(db);
   const sender = new ProactiveSender(createProactiveAdapter(process.env, config.sendTimeoutMs), process.env.MicrosoftAppId ?? '');
   const scheduler = await createScheduler({ db, plan, sender, clock, logger, env: process.env, onStep: crashHook(process.env) });
@@ -65,7 +73,7 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
     if (err instanceof UsageError) console.error(`${err.message}\n${USAGE}`);
-    else console.error(err instanceof ConfigError ? `error: ${err.message}` : err);
+    else console.error(err instanceof ConfigError || err instanceof DatabaseFileError ? `error: ${err.message}` : err);
     process.exitCode = err instanceof UsageError ? 2 : 1;
   },
 );

@@ -1,7 +1,7 @@
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
-import type { Request, RequestHandler, Response, Server } from 'restify';
+import type { Next, Request, RequestHandler, Response, Server } from 'restify';
 import { forPage, isWebConversationId } from './activities';
 import type { ConversationStreams } from './streams';
 
@@ -40,32 +40,45 @@ export function registerConnector(
   streams: ConversationStreams,
   logger: Logger,
 ): void {
-  const deliver = deliverActivity(connectorKey, streams, logger);
+  const admit = admitted(connectorKey, logger);
+  const deliver = deliverActivity(streams, logger);
   const base = `${CONNECTOR_ROOT}/:key/v3/conversations/:conversationId/activities`;
-  server.post(base, ...body, deliver);
-  server.post(`${base}/:replyToId`, ...body, deliver);
+  server.post(base, admit, ...body, deliver);
+  server.post(`${base}/:replyToId`, admit, ...body, deliver);
 }
 
-function deliverActivity(connectorKey: string, streams: ConversationStreams, logger: Logger) {
+/** Middleware: the key and the conversation are checked before the body is read. */
+function admitted(connectorKey: string, logger: Logger): RequestHandler {
   const expectedKey = Buffer.from(connectorKey);
-  const admitted = (key: string) => {
+  const isKey = (key: string) => {
     const given = Buffer.from(key);
     return given.length === expectedKey.length && timingSafeEqual(given, expectedKey);
   };
-  return async (req: Request, res: Response) => {
+  return (req: Request, res: Response, next: Next) => {
     const { key, conversationId } = req.params as Record<string, string>;
-    if (!admitted(key) || !isWebConversationId(conversationId)) {
-      logger.warn({ event: 'connector_refused', status: 404 });
-      res.send(404, { error: { code: 'ConversationNotFound', message: 'no such conversation' } });
-      return;
-    }
+    if (isKey(key) && isWebConversationId(conversationId)) return next();
+    logger.warn({ event: 'connector_refused', status: 404 });
+    res.send(404, { error: { code: 'ConversationNotFound', message: 'no such conversation' } });
+    return next(false);
+  };
+}
+
+function deliverActivity(streams: ConversationStreams, logger: Logger) {
+  return async (req: Request, res: Response) => {
     const activity = req.body as Partial<Activity> | undefined;
     if (typeof activity?.type !== 'string') {
       res.send(400, { error: { code: 'BadArgument', message: 'not an activity' } });
       return;
     }
     const id = randomUUID();
-    streams.publish(conversationId, forPage({ ...activity, id }));
+    try {
+      // Stored before the answer: a 200 tells the outbox the message is safe, even if this process stops.
+      await streams.publish((req.params as Record<string, string>).conversationId, forPage({ ...activity, id }));
+    } catch (err) {
+      logger.error({ event: 'web_activity_not_stored', status: 500, err });
+      res.send(500, { error: { code: 'ServiceError', message: 'the activity could not be stored; try again' } });
+      return;
+    }
     logger.info({ event: 'web_activity_pushed', type: activity.type });
     res.send(200, { id });
   };

@@ -1,10 +1,27 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import sqlite3 from 'sqlite3';
-import type { Database, Migration, RunResult, SqlValue } from '../database';
+import { type Database, DatabaseFileError, type Migration, type RunResult, type SqlValue } from '../database';
 
 /** How many prepared statements are kept; past it, a new statement is prepared and finalized each time. */
 const MAX_CACHED_STATEMENTS = 200;
+
+/**
+ * How long a write waits for another process's transaction (an admin's import, a scheduler) before
+ * it fails with SQLITE_BUSY: bounded, so a chat turn is answered (with an apology) rather than hung.
+ */
+export const BUSY_TIMEOUT_MS = 5_000;
+
+export interface OpenOptions {
+  /** Create the file when it does not exist (the default); false refuses with DatabaseFileError. */
+  create?: boolean;
+}
+
+/** The file's identity: a file deleted and created again under the same name is another file. */
+interface FileIdentity {
+  dev: number;
+  ino: number;
+}
 
 /**
  * The project's one SQLite file, behind the Database interface.
@@ -20,20 +37,35 @@ const MAX_CACHED_STATEMENTS = 200;
 export class SqliteDatabase implements Database {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
+  /** Set once the file was found deleted or replaced: every later write is refused with it. */
+  private lost?: DatabaseFileError;
 
   private constructor(
     private readonly db: sqlite3.Database,
     readonly file: string,
+    private readonly identity: FileIdentity | undefined,
   ) {}
 
-  /** Opens (creating when missing) the file and brings its schema up to date. */
-  static async open(file: string, migrations: Readonly<Record<string, readonly Migration[]>>): Promise<SqliteDatabase> {
-    if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+  /** Opens the file (creating it when missing, unless `create` is false) and brings its schema up to date. */
+  static async open(
+    file: string,
+    migrations: Readonly<Record<string, readonly Migration[]>>,
+    { create = true }: OpenOptions = {},
+  ): Promise<SqliteDatabase> {
+    const onDisk = file !== ':memory:';
+    if (onDisk && !create && !fs.existsSync(file)) {
+      throw new DatabaseFileError(
+        file,
+        `no database at ${path.resolve(file)}: check DB_PATH, or pass --create to start a new, empty one there`,
+      );
+    }
+    if (onDisk) fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    const mode = sqlite3.OPEN_READWRITE | (create ? sqlite3.OPEN_CREATE : 0);
     const raw = await new Promise<sqlite3.Database>((resolve, reject) => {
-      const db = new sqlite3.Database(file, (err) => (err ? reject(err) : resolve(db)));
+      const db = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
     });
-    const database = new SqliteDatabase(raw, file);
-    raw.configure('busyTimeout', 5000);
+    const database = new SqliteDatabase(raw, file, onDisk ? identityOf(file) : undefined);
+    raw.configure('busyTimeout', BUSY_TIMEOUT_MS);
     await database.exec('PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;');
     await database.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (namespace TEXT NOT NULL, version INTEGER NOT NULL, applied_at TEXT NOT NULL, PRIMARY KEY (namespace, version))',
@@ -123,10 +155,23 @@ export class SqliteDatabase implements Database {
         await this.exec('COMMIT');
         return result;
       } catch (err) {
-        await this.exec('ROLLBACK');
+        await this.rollback();
         throw err;
       }
     });
+  }
+
+  /**
+   * Ends the failed transaction. On SQLITE_FULL, SQLITE_IOERR and the like SQLite may have rolled it
+   * back already, and ROLLBACK then fails with "no transaction is active": the error that made the
+   * transaction fail is the one to report, so that one is not thrown.
+   */
+  private async rollback(): Promise<void> {
+    try {
+      await this.exec('ROLLBACK');
+    } catch (err) {
+      if (!/no transaction is active/.test((err as Error).message)) throw err;
+    }
   }
 
   /**
@@ -134,9 +179,30 @@ export class SqliteDatabase implements Database {
    * write statement, which SQLite makes atomic by itself.
    */
   serialized<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.queue.then(work);
+    const next = this.queue.then(() => {
+      this.assertWritable();
+      return work();
+    });
     this.queue = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Compares the file at the path with the one opened. SQLite keeps writing to a deleted file,
+   * which no process can open again, and a new file under the name is another database: either
+   * way the writes would be lost, so they stop here.
+   */
+  assertWritable(): void {
+    if (this.lost) throw this.lost;
+    if (!this.identity) return;
+    const now = identityOf(this.file);
+    if (now && now.dev === this.identity.dev && now.ino === this.identity.ino) return;
+    this.lost = new DatabaseFileError(
+      this.file,
+      `the database file ${path.resolve(this.file)} was ${now ? 'replaced' : 'deleted'} while this process had it open: ` +
+        'writes are refused. Stop the process, then restore the file (or start again with a new one)',
+    );
+    throw this.lost;
   }
 
   /** Waits for the open transaction, finalizes the kept statements (SQLite refuses to close with any left), closes. */
@@ -147,6 +213,16 @@ export class SqliteDatabase implements Database {
     const finalized = statements.map((s) => (s.status === 'fulfilled' ? finalize(s.value) : Promise.resolve()));
     await Promise.all(finalized);
     await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
+  }
+}
+
+function identityOf(file: string): FileIdentity | undefined {
+  try {
+    const { dev, ino } = fs.statSync(file);
+    return { dev, ino };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
   }
 }
 

@@ -38,6 +38,25 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
         value TEXT NOT NULL,
         updated_at TEXT NOT NULL)`,
     },
+    {
+      version: 2,
+      // GET /healthz writes this row: a database that can only be read (a read-only mount, a full disk) is not healthy.
+      sql: 'CREATE TABLE bot_heartbeat (id INTEGER PRIMARY KEY CHECK (id = 1), at TEXT NOT NULL)',
+    },
+    {
+      version: 3,
+      // What the bot said to a web conversation outside a reply (bot/web/events.ts), until its page has it.
+      // AUTOINCREMENT: an id is never given again once its row is deleted, so a page's "up to id N" stays true.
+      sql: `
+        CREATE TABLE bot_web_events (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          conversation_id TEXT NOT NULL,
+          activity TEXT NOT NULL,                   -- the activity as the page is shown it, JSON
+          created_at INTEGER NOT NULL);
+        CREATE INDEX bot_web_events_conversation ON bot_web_events (conversation_id, id);
+        CREATE INDEX bot_web_events_created ON bot_web_events (created_at);
+      `,
+    },
   ],
   /** The scheduler's tables. Times are epoch milliseconds; dates are 'YYYY-MM-DD'. */
   scheduler: [
@@ -143,6 +162,14 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
         CREATE INDEX sch_outbox_contact ON sch_outbox (contact_id, status);
   
         CREATE TABLE sch_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      `,
+    },
+    {
+      version: 2,
+      // Each bind counts the recent failures of its user or its conversation: without these, a scan of every failure.
+      sql: `
+        CREATE INDEX sch_bind_failures_user ON sch_bind_failures (user_id, at);
+        CREATE INDEX sch_bind_failures_conversation ON sch_bind_failures (conversation_id, at);
       `,
     },
   ],

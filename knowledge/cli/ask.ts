@@ -1,10 +1,12 @@
+import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { type Answer, type AnswerContext, openKnowledge } from '../index';
 
-const USAGE = `usage: npm run --silent ask -- [--json] "问题"
+const USAGE = `usage: npm run --silent ask -- [--json] [--create] "问题"
        npm run --silent ask -- --json --batch [--conversation] < questions.txt
-         (one question per line; with --conversation each line follows up on the ones before, as in a chat)`;
+         (one question per line; with --conversation each line follows up on the ones before, as in a chat)
+       --create: make the database (DB_PATH) if it does not exist`;
 
 function toJson(a: Answer): string {
   const { question, lang, intent, taskIds, departments, answer, status, suggestions } = a;
@@ -19,6 +21,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean' },
       batch: { type: 'boolean' },
       conversation: { type: 'boolean' },
+      create: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -31,7 +34,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const { db, engine } = await openKnowledge();
+  const { db, engine } = await openKnowledge({ create: values.create === true });
+  console.error(`database: ${path.resolve(db.file)}`);
   const print = (a: Answer) => console.log(values.json ? toJson(a) : `${a.answer}\n`);
   try {
     if (!values.batch) {

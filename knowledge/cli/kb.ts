@@ -1,18 +1,20 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { type Database, openDatabase } from '../../db';
+import { type Database, DatabaseFileError, openDatabase } from '../../db';
 import { CuratedDataError } from '../curated';
 import { PlanError } from '../plan/types';
 import { DEFAULT_SOURCE, buildKnowledgeBase, exportItems, loadPlan } from '../store';
 
-const USAGE = `usage: npm run kb -- build [--source FILE]
-       npm run --silent kb -- export`;
+const USAGE = `usage: npm run kb -- build [--source FILE] [--create]
+       npm run --silent kb -- export
+       --create: make the database (DB_PATH) if it does not exist`;
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { source: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { source: { type: 'string' }, create: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   const [command] = positionals;
   if (values.help) {
@@ -24,7 +26,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const db = await openDatabase();
+  const db = await openDatabase(undefined, { create: values.create === true });
+  console.error(`database: ${path.resolve(db.file)}`);
   try {
     if (command === 'build') return await build(db, values.source ?? DEFAULT_SOURCE);
     if (command === 'export') return await exportJson(db);
@@ -62,7 +65,11 @@ async function exportJson(db: Database): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    const known = err instanceof PlanError || err instanceof CuratedDataError || (err as NodeJS.ErrnoException).code === 'ENOENT';
+    const known =
+      err instanceof PlanError ||
+      err instanceof CuratedDataError ||
+      err instanceof DatabaseFileError ||
+      (err as NodeJS.ErrnoException).code === 'ENOENT';
     console.error(known ? `error: ${(err as Error).message}\nnothing was written.` : err);
     process.exitCode = 1;
   },

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { openDatabase } from '../../db';
+import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
-import { AssessmentCsvError, parseAssessmentCsv } from '../assessment';
+import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDateTime } from '../clock';
 import { ConfigError } from '../config';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
@@ -18,7 +19,8 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- progress [--task 4.3]
        npm run admin -- assessment import FILE.csv
        npm run admin -- contacts
-       npm run admin -- outbox`;
+       npm run admin -- outbox
+       --create: make the database (DB_PATH) if it does not exist`;
 
 const OPTIONS = {
   dept: { type: 'string' },
@@ -31,6 +33,7 @@ const OPTIONS = {
   audience: { type: 'string' },
   id: { type: 'string' },
   all: { type: 'boolean' },
+  create: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -51,7 +54,8 @@ async function main(argv: string[]): Promise<number> {
     console.error(USAGE);
     return 2;
   }
-  const db = await openDatabase();
+  const db = await openDatabase(undefined, { create: values.create === true });
+  console.error(`database: ${path.resolve(db.file)}`);
   try {
     const services = await openServices({ db, plan: await ensureKnowledgeBase(db) });
     const run = COMMANDS[command === 'milestone' || command === 'assessment' ? `${command} ${sub ?? ''}` : command];
@@ -104,7 +108,7 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   progress: async (s, v) => console.log(reportList('en', await s.milestones.reports(v.task), (ms) => localDateTime(ms, s.config.timeZone))),
   'assessment import': async (s, _v, file) => {
     if (!file) throw new InputError('assessment import needs the CSV file');
-    const rows = parseAssessmentCsv(fs.readFileSync(file, 'utf8'));
+    const rows = parseAssessmentCsv(decodeAssessmentCsv(fs.readFileSync(file)));
     const { years, enqueued } = await s.assessments.import(rows);
     for (const y of years) {
       console.log(
@@ -147,7 +151,8 @@ main(process.argv.slice(2)).then(
   (err: unknown) => {
     if (err instanceof AssessmentCsvError) console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
     else if (err instanceof MilestoneError) console.error(`error: ${replies.milestoneProblem('en', err.problem, err.detail)}`);
-    else if (err instanceof InputError || err instanceof ConfigError || isUserError(err)) console.error(`error: ${(err as Error).message}`);
+    else if (err instanceof InputError || err instanceof ConfigError || err instanceof DatabaseFileError || isUserError(err))
+      console.error(`error: ${(err as Error).message}`);
     else console.error(err);
     process.exitCode = 1;
   },

@@ -25,13 +25,12 @@
  * read once it has started (at rest) and sampled while each load runs. The ratio reported is the
  * median of the rounds' question / stateful-echo ratios.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ensureBuilt, startArguments } from '../support/build';
+import { startServer, stopServer } from './botProcess';
 import { printFigure } from './figures';
 
 // autocannon ships no type declarations; this is the part of its API the benchmark uses.
@@ -99,7 +98,6 @@ async function main(): Promise<void> {
   const duration = Number(values.duration);
   const connections = Number(values.connections);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-bench-'));
-  ensureBuilt();
   const server = await startServer(path.join(dir, 'edz.sqlite'));
   try {
     const url = `${server.url}/api/messages`;
@@ -264,58 +262,6 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
 }
 
 const percent = (x: number) => `${(x * 100).toFixed(1)} %`;
-
-interface StartedServer {
-  child: ChildProcess;
-  pid: number;
-  url: string;
-}
-
-/** Starts the server as `npm start` does on an ephemeral port of 127.0.0.1 and waits for its `listening` log line. */
-function startServer(dbPath: string): Promise<StartedServer> {
-  const child = spawn(process.execPath, startArguments(), {
-    cwd: path.join(__dirname, '..', '..'),
-    // Local mode whatever .env says: dotenv does not override variables that are already set.
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DB_PATH: dbPath,
-      LOG_LEVEL: 'info',
-      MicrosoftAppId: '',
-      MicrosoftAppPassword: '',
-      MicrosoftAppType: '',
-      MicrosoftAppTenantId: '',
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`the server exited with code ${code} before listening`)));
-    // The server's log lines are read (and dropped) for the whole run, so that stdout never blocks it.
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const record = parseLine(line);
-      if (record?.event === 'listening') resolve({ child, pid: child.pid!, url: String(record.url) });
-    });
-  });
-}
-
-function parseLine(line: string): Record<string, unknown> | undefined {
-  try {
-    return JSON.parse(line) as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-}
-
-function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
-
 main().catch((err: unknown) => {
   console.error(err);
   process.exitCode = 1;

@@ -85,6 +85,61 @@ describe('the server in local mode (no app id)', () => {
       expect((await post(messages, { ...message(''), text: { question: '谁牵头土地任务？' } })).status).toBe(400);
     });
 
+    test('a body nested thousands of levels deep is refused with 400 before it is parsed', async () => {
+      for (const deep of [
+        `${'{"a":'.repeat(65)}1${'}'.repeat(65)}`,
+        `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+        `${'['.repeat(100_000)}${']'.repeat(100_000)}`,
+      ]) {
+        const body = JSON.stringify(message('谁牵头土地任务？', expectReplies)).replace(/}$/, `,"value":${deep}}`);
+        expect(await post(messages, body)).toEqual({
+          status: 400,
+          body: { code: 'BadRequest', message: 'the body nests deeper than 64 levels' },
+        });
+      }
+      const nested64 = `${'['.repeat(63)}1${']'.repeat(63)}`;
+      expect(
+        (await post(messages, JSON.stringify(message('谁牵头土地任务？', expectReplies)).replace(/}$/, `,"value":${nested64}}`))).status,
+      ).toBe(200);
+    });
+
+    test('a body that is not JSON is refused without quoting any of it back', async () => {
+      const res = await post(messages, '{"type": "message", "text": "我的问题：谁牵头');
+      expect(res).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body is not valid JSON' } });
+    });
+
+    test('fields the SDK reads without checking, in the wrong shape, are refused with 400 rather than answered with the apology', async () => {
+      const joined = (fields: object) => ({
+        type: 'conversationUpdate',
+        channelId: 'test',
+        conversation: { id: 'joins' },
+        recipient: { id: 'bot' },
+        ...expectReplies,
+        ...fields,
+      });
+      const malformed = [
+        message('谁牵头土地任务？', { ...expectReplies, entities: [{ type: 'mention', mentioned: null }] as never }),
+        message('谁牵头土地任务？', { ...expectReplies, entities: [{ type: 'mention' }] as never }),
+        message('谁牵头土地任务？', { ...expectReplies, entities: [null] as never }),
+        message('谁牵头土地任务？', { ...expectReplies, entities: 'mention' as never }),
+        message('谁牵头土地任务？', { ...expectReplies, serviceUrl: 5 as never }),
+        joined({ membersAdded: null }),
+        joined({ membersAdded: 'user-1' }),
+        joined({ membersAdded: [null] }),
+        joined({ membersRemoved: 'user-1' }),
+      ];
+      for (const activity of malformed) expect(await post(messages, activity)).toMatchObject({ status: 400, body: { code: 'BadRequest' } });
+      const mentioned = await post(
+        messages,
+        message('<at>EDZ Assistant</at> 谁牵头土地任务？', {
+          ...expectReplies,
+          entities: [{ type: 'mention', mentioned: { id: 'bot', name: 'EDZ Assistant' }, text: '<at>EDZ Assistant</at>' }],
+        }),
+      );
+      expect(repliesOf(mentioned)[0].text).toContain('由省国土资源厅（现省自然资源厅）牵头');
+      expect(repliesOf(await post(messages, joined({ membersAdded: [{ id: 'user-1' }] })))[0].text).toMatch(/^您好！/);
+    });
+
     test('a body over 256 KB is refused with 413', async () => {
       const huge = message('土'.repeat(100_000), expectReplies); // 300 KB as UTF-8
       expect(await post(messages, huge)).toMatchObject({ status: 413, body: { code: 'PayloadTooLarge' } });

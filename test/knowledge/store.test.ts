@@ -168,7 +168,7 @@ describe('the kb command line', () => {
     });
 
   test('build reports what it found; export prints all 23 items with leads and units', async () => {
-    const build = await kb(['build']);
+    const build = await kb(['build', '--create']);
     expect(build.stdout).toMatch(/23 items \(20 tasks, 3 组织实施 items\)/);
     expect(build.stdout).toMatch(/25 responsible units/);
     const items = JSON.parse((await kb(['export'])).stdout) as Array<{ id: string; lead: string | null; units: string[] }>;
@@ -183,7 +183,7 @@ describe('the kb command line', () => {
   test('a source that is no plan is refused with a clear message and nothing is written', async () => {
     const bad = path.join(dir, 'bad.txt');
     fs.writeFileSync(bad, '一、总体要求\n\n这是一份没有任务的文件。\n');
-    await expect(kb(['build', '--source', bad])).rejects.toMatchObject({
+    await expect(kb(['build', '--create', '--source', bad])).rejects.toMatchObject({
       stderr: expect.stringMatching(/no 主要任务[\s\S]*nothing was written/),
     });
     await expect(kb(['export'])).rejects.toMatchObject({ stderr: expect.stringMatching(/no knowledge base yet/) });

@@ -1,6 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AssessmentCsvError, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
+import {
+  AssessmentCsvError,
+  MAX_ASSESSMENT_ROWS,
+  decodeAssessmentCsv,
+  neutralizeCsvCell,
+  parseAssessmentCsv,
+  rankYear,
+} from '../../scheduler/assessment';
 import { FakeConnector } from './fakeConnector';
 import { World, adminInChild, buildKnowledge, tempDir } from './world';
 
@@ -60,6 +67,71 @@ describe('reading the CSV', () => {
   });
 });
 
+describe('values no assessment has', () => {
+  const problemsOf = (csv: string) => {
+    try {
+      parseAssessmentCsv(csv);
+    } catch (err) {
+      return (err as AssessmentCsvError).problems;
+    }
+    throw new Error('the file was accepted');
+  };
+
+  test('a score of 400 digits, or beyond a million, is refused with its line, not stored as Infinity', () => {
+    expect(
+      problemsOf(`year,zone,level,score\n2026,甲开发区,省级,${'9'.repeat(400)}\n2026,乙开发区,省级,1000001\n2026,丙开发区,省级,-5\n`),
+    ).toEqual([
+      'line 2: score “99999999999999999999… (400 characters)” is not between -1000000 and 1000000',
+      'line 3: score “1000001” is not between -1000000 and 1000000',
+    ]);
+  });
+
+  test('a NUL or another control character in a zone’s name is refused, naming it', () => {
+    expect(
+      problemsOf('year,zone,level,score\n2026,甲\u0000开发区,省级,80\n2026,"乙\u202e开发区",省级,70\n2026,丙\u0007开发区,省级,60\n'),
+    ).toEqual([
+      "line 2: the zone's name contains a control character (U+0000)",
+      "line 3: the zone's name contains a control character (U+202E)",
+      "line 4: the zone's name contains a control character (U+0007)",
+    ]);
+  });
+
+  test('cells that a spreadsheet would run as formulas are stored as typed, and neutralized for an export', () => {
+    expect(parseAssessmentCsv('year,zone,level,score\n2026,=1+2,省级,80\n2026,@开发区,省级,70\n').map((r) => r.zone)).toEqual([
+      '=1+2',
+      '@开发区',
+    ]);
+    expect(['=1+1', '+1', '-1', '@SUM(A1)', '\tx', '\rx', '甲开发区', '1-2', ''].map(neutralizeCsvCell)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@SUM(A1)",
+      "'\tx",
+      "'\rx",
+      '甲开发区',
+      '1-2',
+      '',
+    ]);
+  });
+
+  test('a file in GBK (Excel’s “CSV” on Chinese Windows) or UTF-16 is refused as such, not line by line', () => {
+    const gbk = Buffer.from('796561722c7a6f6e652c6c6576656c2c73636f72650a323032362cbcd7bfaab7a2c7f82ccaa1bcb62c38380a', 'hex');
+    expect(() => decodeAssessmentCsv(gbk)).toThrow(
+      'the file is not UTF-8 (it reads as GBK/GB18030, what Excel saves as “CSV” on Chinese Windows): save it as “CSV UTF-8 (comma delimited)”',
+    );
+    expect(() => decodeAssessmentCsv(Buffer.from('\uFEFFyear', 'utf16le'))).toThrow('the file is UTF-16');
+    expect(parseAssessmentCsv(decodeAssessmentCsv(Buffer.from('\uFEFFyear,zone,level,score\n2026,甲开发区,省级,88\n')))).toHaveLength(1);
+  });
+
+  test(`more than ${MAX_ASSESSMENT_ROWS.toLocaleString('en')} results are refused with one clear message`, () => {
+    const rows = Array.from({ length: MAX_ASSESSMENT_ROWS + 1 }, (_, i) => `2026,开发区${i},省级,80`);
+    expect(problemsOf(`year,zone,level,score\n${rows.join('\n')}\n`)).toEqual([
+      'the file has more than 100,000 results: import at most that many at a time (one year per file, for instance)',
+    ]);
+    expect(parseAssessmentCsv(`year,zone,level,score\n${rows.slice(1).join('\n')}\n`)).toHaveLength(MAX_ASSESSMENT_ROWS);
+  });
+});
+
 describe('ranking under item 5.5', () => {
   test('bottom three are warned; bottom two in both years are candidates for merger or exit; 国家级 is not ranked', () => {
     const results = rankYear(parseAssessmentCsv(Y2026), parseAssessmentCsv(Y2025));
@@ -73,6 +145,28 @@ describe('ranking under item 5.5', () => {
       乙开发区: [6, true, false],
       国家开发区: [null, false, false],
     });
+  });
+
+  test('ranks as counting each zone against every other would, ties and all', () => {
+    let seed = 7;
+    const rows = Array.from(
+      { length: 500 },
+      (_, i) =>
+        ({
+          year: 2026,
+          zone: `Z${i}`,
+          level: i % 5 ? '省级' : '国家级',
+          score: (seed = (seed * 48271) % 2147483647) % 40,
+          line: i + 2,
+        }) as const,
+    );
+    const provincial = rows.filter((r) => r.level === '省级');
+    const results = rankYear(rows, []);
+    for (const [i, r] of rows.entries()) {
+      if (r.level !== '省级') continue;
+      expect(results[i].rank).toBe(1 + provincial.filter((o) => o.score > r.score).length);
+      expect(results[i].warned).toBe(provincial.filter((o) => o.score < r.score).length < 3);
+    }
   });
 
   test('zones tied at the boundary are all in the bottom three', () => {
@@ -151,6 +245,22 @@ describe('sending and showing the results', () => {
     await importAndSend(Y2026.replace('2026,戊开发区,省级,61', '2026,戊开发区,省级,71'));
     expect(texts('zone-e')).toHaveLength(2);
     expect(texts('zone-e')[1]).toContain('得分71');
+  });
+
+  test('ranked before its transaction: if another import changes the year before meanwhile, nothing is stored', async () => {
+    await importAndSend(Y2025);
+    const transaction = world.db.transaction.bind(world.db);
+    // Between this import's ranking (against 2025 as stored) and its writes, someone corrects 2025.
+    jest.spyOn(world.db, 'transaction').mockImplementationOnce(async (work) => {
+      await world.services.assessments.import(parseAssessmentCsv(Y2025.replace('2025,戊开发区,省级,70', '2025,戊开发区,省级,99')));
+      return transaction(work);
+    });
+    await expect(world.services.assessments.import(parseAssessmentCsv(Y2026))).rejects.toThrow(
+      'the 2025 results changed while this file was being ranked; nothing was stored: import it again',
+    );
+    expect(await world.services.assessments.results(2026)).toEqual([]);
+    const again = await world.services.assessments.import(parseAssessmentCsv(Y2026));
+    expect(again.years[0].exitCandidates).toEqual([]); // 戊 was no longer in the bottom two of 2025
   });
 
   test('in chat, admins and 省商务厅 see the table, a zone only its own line, others nothing', async () => {

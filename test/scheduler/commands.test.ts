@@ -49,6 +49,24 @@ describe('binding a conversation with a one-time code', () => {
     expect(await world.say('guess', `绑定 ${code}`, { userId: 'mallory' })).toContain('绑定成功');
   });
 
+  test('wrong codes are counted through indexes on the user and the conversation, and dropped once the window has passed, even if nobody binds', async () => {
+    const plan = await world.db.all<{ detail: string }>(
+      'EXPLAIN QUERY PLAN SELECT at FROM sch_bind_failures WHERE user_id = ? OR conversation_id = ? ORDER BY at DESC LIMIT ?',
+      ['mallory', 'guess', 5],
+    );
+    expect(plan.map((step) => step.detail)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/USING INDEX sch_bind_failures_user/),
+        expect.stringMatching(/USING INDEX sch_bind_failures_conversation/),
+      ]),
+    );
+    for (let i = 0; i < 3; i += 1) await world.say('guess', `绑定 WRONG-CODE${i}`, { userId: 'mallory' });
+    expect(await world.db.get('SELECT COUNT(*) AS n FROM sch_bind_failures')).toEqual({ n: 3 });
+    world.clock.advance(15 * 60_000);
+    await world.scheduler.tick();
+    expect(await world.db.get('SELECT COUNT(*) AS n FROM sch_bind_failures')).toEqual({ n: 0 });
+  });
+
   test('a second code for the same unit in the same conversation is not used up', async () => {
     await world.bind('land', '部门 省国土资源厅');
     const code = await world.invite('部门 省国土资源厅');

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { addressOfReference } from '../../dialogs/address';
+import { failWrites } from '../support/faults';
 import { captureLogs } from '../support/logs';
 import { FakeConnector } from './fakeConnector';
 import { World, addMilestone, removeAllMilestones, tempDir } from './world';
@@ -237,5 +238,54 @@ describe('two dispatchers on one database', () => {
     const delivered = connector.delivered();
     expect(delivered).toHaveLength(120);
     expect(new Set(delivered.map((r) => `${r.conversationId}|${r.text}`)).size).toBe(120);
+  });
+});
+
+describe('the disk filling up mid-dispatch', () => {
+  /** 50 liaisons of 省国土资源厅, each in a conversation of their own, all due a reminder now. */
+  async function fiftyLiaisons(): Promise<string[]> {
+    world = await World.open({ now: at('2027-03-24') });
+    await removeAllMilestones(world);
+    await addMilestone(world, '4.3 2027-03-31 土地节约集约利用评价报告');
+    const conversations = Array.from({ length: 50 }, (_, i) => `liaison-${i}`);
+    for (const c of conversations) await world.bind(c, '部门 省国土资源厅');
+    return conversations;
+  }
+
+  /** The outbox's writes fail from the 20th delivery on, `writes` times (Infinity: for good). */
+  const fullAfterTwentyDeliveries = (writes: number) => {
+    let refused = 0;
+    return failWrites('full', () => world.connector.delivered().length >= 20 && refused++ < writes);
+  };
+
+  test('sent marks that fail are written again before their lease ends: every reminder goes out once', async () => {
+    await fiftyLiaisons();
+    const fault = fullAfterTwentyDeliveries(6);
+    try {
+      expect(await world.scheduler.tick()).toMatchObject({ enqueued: 50, sent: 50 });
+    } finally {
+      fault.restore();
+    }
+    world.clock.advance(10 * 60_000); // past every lease
+    expect((await world.scheduler.dispatch()).sent).toBe(0);
+    expect(world.connector.delivered()).toHaveLength(50);
+    expect(await world.db.all("SELECT id FROM sch_outbox WHERE status <> 'sent'")).toEqual([]);
+  });
+
+  test('a disk that stays full: the marks are tried until the lease ends, then the dispatch fails without sending more', async () => {
+    await fiftyLiaisons();
+    const scanned = await world.services.scanner.scan();
+    expect(scanned).toBe(50);
+    const started = world.clock.now();
+    const fault = fullAfterTwentyDeliveries(Infinity);
+    try {
+      await expect(world.scheduler.dispatch()).rejects.toMatchObject({ code: 'SQLITE_FULL' });
+    } finally {
+      fault.restore();
+    }
+    // Gave up within the lease (120 s), after trying for most of it; only what was under way went out.
+    expect(world.clock.now() - started).toBeLessThanOrEqual(120_000);
+    expect(world.clock.now() - started).toBeGreaterThan(100_000);
+    expect(world.connector.delivered().length).toBeLessThanOrEqual(20 + 8);
   });
 });

@@ -3,6 +3,7 @@ import { loadDirectory } from '../../knowledge/curated';
 import { addMonths, localDate } from '../../scheduler/clock';
 import { ConfigError, loadConfig } from '../../scheduler/config';
 import { retryDelayMs } from '../../scheduler/dispatcher';
+import { Pacer } from '../../scheduler/pacing';
 import { currentSlot, seedsFromPlan } from '../../scheduler/milestones';
 import { UnitResolver } from '../../scheduler/units';
 import { plan } from './world';
@@ -76,6 +77,20 @@ describe('retries', () => {
     expect(classifySendError({ statusCode: 404, message: 'RestError' })).toMatchObject({ kind: 'gone', status: 404 });
     expect(classifySendError(new ConnectorHttpError(412, undefined, ''))).toMatchObject({ kind: 'retry', status: 412 });
     expect(classifySendError(new Error('socket hang up'))).toEqual({ kind: 'retry', reason: 'socket hang up' });
+  });
+});
+
+describe('pacing', () => {
+  test('SEND_RATE_PER_SECOND holds for each dispatching process on its own, as the README says: two send twice as many', async () => {
+    // Clocks that stand still and record each wait: the first send of each goes at once.
+    const waits: number[][] = [[], []];
+    const processes = waits.map((list) => new Pacer({ now: () => 0, sleep: async (ms) => void list.push(ms) }, 0, 2));
+    for (let i = 0; i < 4; i += 1) for (const pacer of processes) await pacer.wait(`conversation-${i}`);
+    // Each waits 0.5 s more for every send after its first: in the first second two each, four in all.
+    expect(waits).toEqual([
+      [500, 1000, 1500],
+      [500, 1000, 1500],
+    ]);
   });
 });
 

@@ -15,12 +15,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real server on 127.0.0.1 and an ephemeral port, its database in a fresh directory. */
+/**
+ * The real server on 127.0.0.1 and an ephemeral port, its database in a fresh directory that
+ * close() removes, or at the caller's DB_PATH, which it leaves (for a restart on the same database).
+ */
 export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-http-'));
-  const dbFile = path.join(dir, 'edz.sqlite');
+  const dbFile = env.DB_PATH ?? path.join(dir, 'edz.sqlite');
   const logs = captureLogs();
-  const server = await startServer(readSettings({ PORT: '0', HOST: '127.0.0.1', DB_PATH: dbFile, ...env }), { logger: logs.logger });
+  const server = await startServer(readSettings({ PORT: '0', HOST: '127.0.0.1', ...env, DB_PATH: dbFile }), { logger: logs.logger });
   return {
     url: server.url,
     dbFile,

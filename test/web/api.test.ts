@@ -1,10 +1,13 @@
 import fs from 'node:fs';
+import http from 'node:http';
 import https from 'node:https';
+import os from 'node:os';
 import path from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { CONNECTOR_ROOT } from '../../bot/web/connector';
 import { ConversationTokens, deriveKeys } from '../../bot/web/tokens';
 import { view } from '../support/bot';
+import { failWrites } from '../support/faults';
 import { message, post, type TestServer } from '../support/server';
 import {
   EventStream,
@@ -120,6 +123,18 @@ describe('a web conversation', () => {
   test('anything but a message is refused with 400', async () => {
     expect((await sendToConversation(server, conversation, { type: 'event', name: 'webchat/join' })).status).toBe(400);
     expect((await sendToConversation(server, conversation, '{"type": "message", ')).status).toBe(400);
+  });
+
+  test('a body nested 5,000 levels deep, or not JSON, is refused with 400 quoting none of it, on the page’s API and the connector route', async () => {
+    const deep = `{"type":"message","text":"我的问题","value":${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}}`;
+    const connector = `${server.url}${CONNECTOR_ROOT}/${deriveKeys(WEBCHAT_SECRET).connectorKey}/v3/conversations/${conversation.conversationId}/activities`;
+    for (const send of [(body: string) => sendToConversation(server, conversation, body), (body: string) => post(connector, body)]) {
+      expect(await send(deep)).toEqual({ status: 400, body: { code: 'BadRequest', message: 'the body nests deeper than 64 levels' } });
+      expect(await send('{"type":"message","text":"我的问题')).toEqual({
+        status: 400,
+        body: { code: 'BadRequest', message: 'the body is not valid JSON' },
+      });
+    }
   });
 });
 
@@ -246,8 +261,8 @@ describe('the event stream', () => {
     const [one, other] = await Promise.all([startConversation(server), startConversation(server)]);
     const pages = await Promise.all([EventStream.open(server, one), EventStream.open(server, one), EventStream.open(server, other)]);
     const [first, second, elsewhere] = pages.map((p) => p.stream!);
-    await first.next(); // the welcome went to whichever page connected first
-    await elsewhere.next();
+    // Each page gets the welcome: neither had acknowledged it.
+    for (const stream of [first, second, elsewhere]) expect((await stream.next()).text).toMatch(/^您好！/);
     await remind(server, one, '两个页面都看得到。');
     expect((await first.next()).text).toBe('两个页面都看得到。');
     expect((await second.next()).text).toBe('两个页面都看得到。');
@@ -275,6 +290,156 @@ describe('the event stream', () => {
         )
       ).status,
     ).toBe(200);
+  });
+});
+
+describe('what a page has not received yet', () => {
+  const servers: TestServer[] = [];
+  let dir: string;
+  const start = async (env: Record<string, string> = {}) => {
+    const server = await startWebServer({ DB_PATH: path.join(dir, 'edz.sqlite'), ...env });
+    servers.push(server);
+    return server;
+  };
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-web-events-'))));
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((s) => s.close()));
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('is stored before the connector route answers: a restart between the send and the connect loses nothing', async () => {
+    const before = await start();
+    const conversation = await startConversation(before);
+    await remind(before, conversation, '【截止提醒】重启前发出。');
+    await before.close();
+
+    const after = await start();
+    const { stream } = await EventStream.open(after, conversation);
+    const texts = [(await stream!.next()).text, (await stream!.next()).text];
+    stream!.close();
+    expect(texts[0]).toMatch(/^您好！/);
+    expect(texts[1]).toBe('【截止提醒】重启前发出。');
+  });
+
+  test('is still delivered after 1,100 new conversations, each with a welcome waiting', async () => {
+    const server = await start({ WEBCHAT_RATE_BURST: '5000' });
+    const liaison = await startConversation(server);
+    await remind(server, liaison, '【截止提醒】一千个对话之前发出。');
+    for (let i = 0; i < 1_100; i += 50) await Promise.all(Array.from({ length: 50 }, () => startConversation(server)));
+    const { stream } = await EventStream.open(server, liaison);
+    await stream!.next(); // the welcome
+    expect((await stream!.next()).text).toBe('【截止提醒】一千个对话之前发出。');
+    stream!.close();
+  }, 120_000);
+
+  test('acknowledged, it is not sent again: neither to a reconnecting stream (Last-Event-ID) nor to a page opened afresh (?lastEventId)', async () => {
+    const server = await start();
+    const conversation = await startConversation(server);
+    await remind(server, conversation, '第一条提醒');
+    const first = (await EventStream.open(server, conversation)).stream!;
+    await first.next(); // the welcome
+    const welcomeId = first.lastEventId;
+    first.close();
+
+    // Reconnected having only the welcome: the reminder comes again, then what is new.
+    const reconnected = (await EventStream.open(server, conversation, conversation.token, { header: welcomeId })).stream!;
+    expect((await reconnected.next()).text).toBe('第一条提醒');
+    const reminderId = reconnected.lastEventId;
+    reconnected.close();
+    expect(reminderId).toBeGreaterThan(welcomeId);
+
+    const again = (await EventStream.open(server, conversation, conversation.token, { header: reminderId })).stream!;
+    await remind(server, conversation, '第二条提醒');
+    expect((await again.next()).text).toBe('第二条提醒');
+    const secondId = again.lastEventId;
+    again.close();
+
+    const afresh = (await EventStream.open(server, conversation, conversation.token, { query: secondId })).stream!;
+    await remind(server, conversation, '第三条提醒');
+    expect((await afresh.next()).text).toBe('第三条提醒');
+    afresh.close();
+  });
+
+  test('a send the server cannot store is answered 500, so the outbox tries it again', async () => {
+    const server = await start();
+    const conversation = await startConversation(server);
+    const url = `${server.url}${CONNECTOR_ROOT}/${deriveKeys(WEBCHAT_SECRET).connectorKey}/v3/conversations/${conversation.conversationId}/activities`;
+    const fault = failWrites('full');
+    try {
+      expect((await post(url, { type: 'message', text: '存不下的提醒' })).status).toBe(500);
+    } finally {
+      fault.restore();
+    }
+    expect((await post(url, { type: 'message', text: '存得下的提醒' })).status).toBe(200);
+  });
+});
+
+describe('what a caller must show before the server reads or holds anything for it', () => {
+  let server: TestServer;
+  beforeAll(
+    async () =>
+      (server = await startWebServer({
+        WEBCHAT_STREAMS_PER_CONVERSATION: '2',
+        WEBCHAT_STREAMS_PER_CLIENT: '3',
+        WEBCHAT_TRUST_PROXY: 'true',
+        WEBCHAT_RATE_BURST: '100',
+      })),
+  );
+  afterAll(() => server.close());
+
+  /** Sends the headers of a 200 KB POST and none of its body: the answer must come without it. */
+  function answerWithoutBody(url: string, headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        url,
+        { method: 'POST', headers: { 'Content-Type': 'application/json', 'Content-Length': '200000', ...headers } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode!);
+          req.destroy();
+        },
+      );
+      req.on('error', reject);
+      req.flushHeaders();
+      setTimeout(() => reject(new Error('no answer without the body: it was read before the token was checked')), 2_000);
+    });
+  }
+
+  test('the token, and the connector route’s key, are checked before the body is read', async () => {
+    const conversation = await startConversation(server);
+    const activities = `${conversationsUrl(server)}/${conversation.conversationId}/activities`;
+    expect(await answerWithoutBody(activities, { Authorization: 'Bearer forged' })).toBe(401);
+    expect(await answerWithoutBody(activities, {})).toBe(401);
+    expect(
+      await answerWithoutBody(`${server.url}${CONNECTOR_ROOT}/not-the-key/v3/conversations/${conversation.conversationId}/activities`, {}),
+    ).toBe(404);
+  });
+
+  test('event streams are limited per conversation and per client: 429 beyond, and room again once one closes', async () => {
+    const as = (client: string) => ({ 'X-Forwarded-For': client });
+    const open = async (conversation: WebConversation, client: string) => {
+      const abort = new AbortController();
+      const url = `${conversationsUrl(server)}/${conversation.conversationId}/stream?token=${encodeURIComponent(conversation.token)}`;
+      const res = await fetch(url, { headers: as(client), signal: abort.signal });
+      if (res.status !== 200) await res.text();
+      return { status: res.status, retryAfter: res.headers.get('retry-after'), close: () => abort.abort() };
+    };
+    const [one, two, three, four] = await Promise.all(Array.from({ length: 4 }, () => startConversation(server)));
+
+    const first = await open(one, '198.51.100.1');
+    const second = await open(one, '198.51.100.2');
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await open(one, '198.51.100.3')).toMatchObject({ status: 429, retryAfter: '60' });
+    first.close();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const again = await open(one, '198.51.100.3');
+    expect(again.status).toBe(200);
+
+    const fromOne = [await open(two, '198.51.100.9'), await open(three, '198.51.100.9'), await open(four, '198.51.100.9')];
+    expect(fromOne.map((s) => s.status)).toEqual([200, 200, 200]);
+    expect((await open(four, '198.51.100.9')).status).toBe(429);
+    expect((await open(four, '198.51.100.10')).status).toBe(200);
+    for (const stream of [second, again, ...fromOne]) stream.close();
   });
 });
 

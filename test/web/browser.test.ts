@@ -25,6 +25,7 @@ const CHROMIUM_ARGS = [
 const ARTIFACTS = path.resolve(__dirname, '../artifacts/web');
 
 let server: TestServer;
+let dir: string;
 let profile: string;
 let browser: BrowserContext;
 let page: Page;
@@ -33,8 +34,8 @@ const elsewhere: string[] = [];
 
 beforeAll(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
-  // The reminders are pushed by the test's own scheduler tick, not by the server's cron.
-  server = await startWebServer({ SCHEDULER_ENABLED: 'false' });
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-browser-'));
+  server = await startServer('0');
   profile = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-chromium-'));
   browser = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
@@ -56,8 +57,13 @@ afterEach(() => expect(elsewhere).toEqual([]));
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  if (profile) fs.rmSync(profile, { recursive: true, force: true });
+  for (const temporary of [profile, dir]) if (temporary) fs.rmSync(temporary, { recursive: true, force: true });
 });
+
+/** The server on its database in `dir`; the reminders are pushed by the test's own scheduler tick, not by the server's cron. */
+function startServer(port: string, env: Record<string, string> = {}): Promise<TestServer> {
+  return startWebServer({ SCHEDULER_ENABLED: 'false', DB_PATH: path.join(dir, 'edz.sqlite'), PORT: port, ...env });
+}
 
 /** The visible element showing `text` (Web Chat also keeps hidden copies for screen readers). */
 function shown(on: Page, text: string | RegExp): Locator {
@@ -163,3 +169,56 @@ test('a liaison who binds the page with a code receives a reminder pushed by a s
     await FakeConnector.stopAll();
   }
 });
+
+test('a reminder sent while the page was closed and the server restarted appears when the page is opened again, and only once', async () => {
+  const world = await World.open({ now: '2027-03-24T09:00:00+08:00', dir });
+  try {
+    await page.close();
+    // The page's conversation is bound to 省国土资源厅 (the test before); its 7-day reminder goes out while no page is open.
+    expect((await world.scheduler.tick()).sent).toBe(1);
+    const port = new URL(server.url).port;
+    await server.close();
+    server = await startServer(port); // the same address: the browser keeps its conversation for it
+
+    page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    const reminder = /^\[Reminder\] 省国土资源厅: milestone "土地节约集约利用评价报告" of item 4\.3 .* \(in 7 days\)/;
+    await shown(page, reminder).waitFor();
+    await connected(page);
+    await screenshot(page, '08-reminder-after-restart');
+
+    // Opened again: the page says which event it has, so neither the reminder nor the welcome comes twice.
+    await page.reload();
+    await connected(page);
+    await ask(page, 'ping');
+    await shown(page, 'pong').waitFor();
+    expect(await page.getByText(reminder).count()).toBe(0);
+    expect(await page.getByText(/^您好！我是开发区政策助手/).count()).toBe(0);
+  } finally {
+    await world.close();
+    await FakeConnector.stopAll();
+  }
+});
+
+test('a page whose stream the server does not open (too many open) is not told its conversation ended: it connects once there is room', async () => {
+  const port = new URL(server.url).port;
+  await server.close();
+  server = await startServer(port, { WEBCHAT_STREAMS_PER_CONVERSATION: '1' });
+  const [first, second] = [page, await browser.newPage()];
+  try {
+    await first.reload();
+    await connected(first);
+    // The same browser, so the same conversation: its one stream is taken.
+    await second.goto(`${server.url}/`);
+    await second.getByRole('textbox').waitFor();
+    await second.waitForTimeout(2_000);
+    expect(await second.locator('#problem').isHidden()).toBe(true);
+    await first.close();
+    await connected(second);
+    await ask(second, '谁牵头土地任务？');
+    await shown(second, '4.3「完善土地开发利用机制」由省国土资源厅（现省自然资源厅）牵头。').waitFor();
+    expect(await second.locator('#problem').isHidden()).toBe(true);
+  } finally {
+    await second.close();
+  }
+}, 60_000);

@@ -63,10 +63,18 @@ export function referenceOf(server: TestServer, conversation: WebConversation): 
   };
 }
 
+/** Where a stream resumes: the Last-Event-ID a reconnecting EventSource sends, or the ?lastEventId= of a page opened afresh. */
+export interface Resume {
+  header?: number;
+  query?: number;
+}
+
 /** A conversation's server-sent event stream, read as the page's EventSource would; close it when done. */
 export class EventStream {
+  /** The id of the last event next() returned, as the browser remembers it. */
+  lastEventId = 0;
   private buffer = '';
-  private readonly events: PageActivity[] = [];
+  private readonly events: Array<{ id: number; activity: PageActivity }> = [];
   // One decoder for the whole stream: a character may be split between two chunks.
   private readonly decoder = new TextDecoder();
 
@@ -80,10 +88,13 @@ export class EventStream {
     server: TestServer,
     conversation: WebConversation,
     token = conversation.token,
+    resume: Resume = {},
   ): Promise<{ status: number; stream?: EventStream }> {
     const abort = new AbortController();
-    const url = `${conversationsUrl(server)}/${conversation.conversationId}/stream?token=${encodeURIComponent(token)}`;
-    const res = await fetch(url, { signal: abort.signal });
+    const query = resume.query === undefined ? '' : `&lastEventId=${resume.query}`;
+    const url = `${conversationsUrl(server)}/${conversation.conversationId}/stream?token=${encodeURIComponent(token)}${query}`;
+    const headers: Record<string, string> = resume.header === undefined ? {} : { 'Last-Event-ID': String(resume.header) };
+    const res = await fetch(url, { signal: abort.signal, headers });
     if (res.status !== 200 || !res.body) {
       await res.text();
       return { status: res.status };
@@ -95,7 +106,9 @@ export class EventStream {
   /** The next activity on the stream, waiting for it. */
   async next(): Promise<PageActivity> {
     while (!this.events.length) await this.read();
-    return this.events.shift()!;
+    const { id, activity } = this.events.shift()!;
+    this.lastEventId = id;
+    return activity;
   }
 
   close(): void {
@@ -109,8 +122,11 @@ export class EventStream {
     const blocks = this.buffer.split('\n\n');
     this.buffer = blocks.pop()!;
     for (const block of blocks) {
-      const data = block.split('\n').find((line) => line.startsWith('data: '));
-      if (data) this.events.push(JSON.parse(data.slice('data: '.length)) as PageActivity);
+      const lines = block.split('\n');
+      const data = lines.find((line) => line.startsWith('data: '));
+      const id = lines.find((line) => line.startsWith('id: '));
+      if (data)
+        this.events.push({ id: Number(id?.slice('id: '.length)), activity: JSON.parse(data.slice('data: '.length)) as PageActivity });
     }
   }
 }

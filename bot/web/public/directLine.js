@@ -3,7 +3,7 @@
 // activity's id) and end. Replies come back in the response to each post; what the bot says on
 // its own (the welcome, reminders) comes over the conversation's server-sent event stream.
 
-import { callConversation, isSessionRefused, streamUrl } from './session.js';
+import { callConversation, isSessionAccepted, isSessionRefused, rememberEvent, streamUrl } from './session.js';
 
 /** DirectLineJS's ConnectionStatus values, which Web Chat reads. */
 const UNINITIALIZED = 0;
@@ -11,6 +11,9 @@ const CONNECTING = 1;
 const ONLINE = 2;
 const FAILED_TO_CONNECT = 4;
 const ENDED = 5;
+
+/** How long a page waits before opening again a stream the server did not open (too many open, a failing server). */
+const REOPEN_MS = 15_000;
 
 /**
  * The least of an observable Web Chat needs: subscribe({ next, error, complete }) returning
@@ -43,6 +46,8 @@ export function createDirectLine(session, onRefused) {
   const activities = createSubject();
   const connectionStatus$ = createSubject(UNINITIALIZED);
   let stream;
+  let reopening;
+  let ended = false;
 
   // DirectLineJS connects when activity$ gets its first subscriber; Web Chat relies on that.
   const activity$ = {
@@ -57,17 +62,30 @@ export function createDirectLine(session, onRefused) {
     connectionStatus$.next(CONNECTING);
     const source = new EventSource(streamUrl(session));
     source.onopen = () => connectionStatus$.next(ONLINE);
-    source.onmessage = (event) => activities.next(JSON.parse(event.data));
+    source.onmessage = (event) => {
+      activities.next(JSON.parse(event.data));
+      rememberEvent(session, event.lastEventId);
+    };
     source.onerror = () => {
-      // While the browser retries by itself the state is CONNECTING; CLOSED means the server refused the stream.
-      if (source.readyState === EventSource.CLOSED) {
-        connectionStatus$.next(FAILED_TO_CONNECT);
-        onRefused();
-      } else {
-        connectionStatus$.next(CONNECTING);
-      }
+      // While the browser retries by itself the state is CONNECTING; CLOSED means the server answered with something else than a stream.
+      connectionStatus$.next(CONNECTING);
+      if (source.readyState === EventSource.CLOSED) reopenUnlessRefused();
     };
     return source;
+  }
+
+  /**
+   * The browser does not say why a stream was not opened. Only a refused token ends the
+   * conversation: anything else (too many streams open, a failing server) is tried again later,
+   * so that a liaison is not offered a new conversation, which would lose their binding.
+   */
+  async function reopenUnlessRefused() {
+    if (!(await isSessionAccepted(session))) {
+      connectionStatus$.next(FAILED_TO_CONNECT);
+      onRefused();
+      return;
+    }
+    if (!ended) reopening = setTimeout(() => (stream = openStream()), REOPEN_MS);
   }
 
   function postActivity(activity) {
@@ -93,6 +111,8 @@ export function createDirectLine(session, onRefused) {
   }
 
   function end() {
+    ended = true;
+    clearTimeout(reopening);
     stream?.close();
     connectionStatus$.next(ENDED);
   }

@@ -23,14 +23,36 @@ export function isSessionRefused(error) {
   return error.status === 401 || error.status === 403;
 }
 
+/** Whether the server still accepts the session's token (renewing it); only a refusal (401, 403) says no. */
+export async function isSessionAccepted(session) {
+  try {
+    Object.assign(session, await callConversation(session, '/token'));
+    save(session);
+    return true;
+  } catch (error) {
+    return !isSessionRefused(error);
+  }
+}
+
 /** A call about the session's conversation, with its token. */
 export function callConversation(session, rest, body) {
   return callApi(`/${encodeURIComponent(session.conversationId)}${rest}`, { token: session.token, body });
 }
 
-/** The conversation's event stream; browsers open one without headers, so the token is in the query. */
+/**
+ * The conversation's event stream; browsers open one without headers, so the token is in the
+ * query, and so is the last event this browser has (a reconnecting EventSource sends its own).
+ */
 export function streamUrl(session) {
-  return `${API_ROOT}/${encodeURIComponent(session.conversationId)}/stream?token=${encodeURIComponent(session.token)}`;
+  const lastEventId = session.lastEventId ? `&lastEventId=${encodeURIComponent(session.lastEventId)}` : '';
+  return `${API_ROOT}/${encodeURIComponent(session.conversationId)}/stream?token=${encodeURIComponent(session.token)}${lastEventId}`;
+}
+
+/** Remembers the last event received, so that the page opened again is sent only what came after it. */
+export function rememberEvent(session, eventId) {
+  if (!eventId) return;
+  session.lastEventId = eventId;
+  save(session);
 }
 
 /**
