@@ -1,7 +1,7 @@
 import { ActivityHandler, ConversationState, type Storage, TurnContext, UserState } from 'botbuilder';
 import type { DialogState } from '../dialogs/sdk';
 import type { Logger } from 'pino';
-import type { AnswerEngine } from '../knowledge';
+import type { AnswerEngine, AnswerLog } from '../knowledge';
 import { type MainDialog, type MainDialogDependencies, createMainDialog } from '../dialogs/mainDialog';
 import { welcomeReply } from '../dialogs/replies';
 
@@ -50,12 +50,16 @@ export interface BotDependencies {
   logger: Logger;
   chatCommands?: MainDialogDependencies['chatCommands'];
   isAdmin?: (context: TurnContext) => boolean;
+  answerLog?: AnswerLog;
 }
 
 /** Wires the bot from its dependencies; the server and the tests build it the same way. */
-export function createBot({ engine, storage, logger, chatCommands, isAdmin }: BotDependencies): AssembledBot {
+export function createBot({ engine, storage, logger, chatCommands, isAdmin, answerLog }: BotDependencies): AssembledBot {
   const conversationState = new ConversationState(storage);
   const userState = new UserState(storage);
-  const dialog = createMainDialog({ conversation: conversationState, user: userState }, { engine, logger, chatCommands, isAdmin });
+  const dialog = createMainDialog(
+    { conversation: conversationState, user: userState },
+    { engine, logger, chatCommands, isAdmin, answerLog },
+  );
   return { bot: new EdzBot(conversationState, userState, dialog), conversationState };
 }

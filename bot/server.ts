@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
 import type { Database } from '../db';
-import { openKnowledge } from '../knowledge';
+import { SqlAnswerLog, openKnowledge } from '../knowledge';
 import { createScheduler } from '../scheduler';
 import { createAdapter, isLocalMode } from './adapter';
 import { ProactiveSender, createProactiveAdapter } from './proactive';
@@ -52,6 +52,7 @@ export async function startServer(
       logger,
       chatCommands: scheduler.commands,
       isAdmin: adminCheck(settings.adminUserIds),
+      answerLog: new SqlAnswerLog(db),
     });
     const adapter = createAdapter(settings.auth, conversationState, logger);
     const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;

@@ -17,6 +17,11 @@ export interface RunResult {
 export interface Migration {
   version: number;
   sql: string;
+  /**
+   * The step copies a table into a new one of its name (SQLite's way of changing a constraint):
+   * foreign keys are off while it runs and every one of them is checked before it commits.
+   */
+  rebuildsTables?: boolean;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { type ItemView, type Lang, unitName } from '../knowledge';
+import { say } from '../catalogue';
+import { type ItemView, type Lang, type Vote, unitName } from '../knowledge';
 
 /** Adaptive Card 1.4: rendered by the Emulator, Web Chat and Teams alike. */
 export const CARD_VERSION = '1.4';
@@ -32,7 +33,13 @@ const LABELS = {
  * today's name), who works with it, its deadlines and where the plan says so, and buttons for the
  * questions people ask next.
  */
-export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[], quotes: readonly string[] = []): Record<string, unknown> {
+export function itemCard(
+  item: ItemView,
+  lang: Lang,
+  nextQuestions: string[],
+  quotes: readonly string[] = [],
+  answerId?: string,
+): Record<string, unknown> {
   const l = LABELS[lang];
   const deadlines = [...item.deadlines.map((d) => l.due(d.due)), ...item.recurring.map((r) => l.recurring(r.keyword))];
   return {
@@ -60,8 +67,28 @@ export function itemCard(item: ItemView, lang: Lang, nextQuestions: string[], qu
         ],
       },
     ],
-    actions: nextQuestions.map(questionButton),
+    actions: [...nextQuestions.map(questionButton), ...(answerId ? feedbackButtons(answerId, lang) : [])],
   };
+}
+
+/**
+ * 有用 / 没用 on a card: the click posts the vote with the answer's id as the activity's value,
+ * so it counts for this answer even after later questions.
+ */
+function feedbackButtons(answerId: string, lang: Lang) {
+  return (['helpful', 'unhelpful'] as const).map((vote) => ({
+    type: 'Action.Submit',
+    title: say(lang, `feedback.${vote}`),
+    data: { feedback: vote, answerId },
+  }));
+}
+
+const clickedVote = z.object({ feedback: z.enum(['helpful', 'unhelpful']), answerId: z.string().min(1).max(64) });
+
+/** The vote a card's feedback button sent as its value, if the activity is such a click. */
+export function submittedVote(value: unknown): { vote: Vote; answerId: string } | undefined {
+  const parsed = clickedVote.safeParse(value);
+  return parsed.success ? { vote: parsed.data.feedback, answerId: parsed.data.answerId } : undefined;
 }
 
 /**

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { z } from 'zod';
-import { detectLang, type Lang, projectPath } from '../knowledge';
+import { detectLang, type Lang, projectPath, type Vote } from '../knowledge';
 import type { SchedulerCommand } from '../scheduler';
 
 /**
@@ -13,6 +13,10 @@ export type Command =
   | { kind: 'help' | 'cancel' | 'ping'; lang?: Lang }
   /** `echo <text>`: the text back, kept in the conversation's state (the HTTP benchmark's floor). */
   | { kind: 'echo'; text: string; lang?: Lang }
+  /** 有用 / 没用: a vote on the conversation's last answer (a card's buttons name their answer instead). */
+  | { kind: 'feedback'; vote: Vote; lang: Lang }
+  /** 转交相关部门: pass the last question to the department (the hand-off dialog). */
+  | { kind: 'handoff'; lang: Lang }
   /** One of the reminders' commands (绑定, 进展, 2026年考核结果 …), run by the scheduler. */
   | { kind: 'scheduler'; command: SchedulerCommand; lang: Lang };
 
@@ -33,6 +37,16 @@ const languageTable = z
     milestone: words,
     milestoneActions: z.object({ list: words, add: words, remove: words }).strict(),
     audiences: z.object({ lead: words, all: words }).strict(),
+    helpful: words,
+    unhelpful: words,
+    handoff: words,
+    handoffReply: words,
+    handoffReassign: words,
+    handoffList: words,
+    /** What confirms a hand-off's unit. */
+    confirm: words,
+    /** The admins' report of the last 30 days. */
+    report: words,
   })
   .strict();
 const commandWordsSchema = z
@@ -79,7 +93,15 @@ interface LanguageGrammar {
   assessment: RegExp[];
   invite: RegExp;
   milestone: RegExp;
+  handoffReply: RegExp;
+  handoffReassign: RegExp;
 }
+
+/** The period the chat's report covers. */
+const REPORT_DAYS = 30;
+
+/** A hand-off's reference as people type it: Q-2026-0042, q-2026-42. */
+const HANDOFF_REF = '(Q-\\d{4}-\\d{1,6})';
 
 function grammarOf(lang: Lang, table: CommandWords['zh']): LanguageGrammar {
   const whole = new Map<string, Command>();
@@ -88,6 +110,10 @@ function grammarOf(lang: Lang, table: CommandWords['zh']): LanguageGrammar {
   add(table.unbind, { name: 'unbind' });
   add(table.subscriptions, { name: 'subscriptions' });
   add(table.progressList, { name: 'progress-list' });
+  add(table.handoffList, { name: 'handoff-list' });
+  add(table.report, { name: 'report', days: REPORT_DAYS });
+  // The word alone asks how the command goes.
+  add(table.handoffReply, { name: 'handoff-reply', ref: '', text: '' });
   return {
     lang,
     table,
@@ -99,6 +125,9 @@ function grammarOf(lang: Lang, table: CommandWords['zh']): LanguageGrammar {
     assessment: table.assessment.map(yearPattern),
     invite: new RegExp(`^(?:${alternatives(table.invite)})(?: (.*))?$`, 'i'),
     milestone: new RegExp(`^(?:${alternatives(table.milestone)})(?: (.*))?$`, 'i'),
+    // Read from the message as typed: a reply's line breaks and full-width punctuation are kept.
+    handoffReply: new RegExp(`^(?:${alternatives(table.handoffReply)})\\s*${HANDOFF_REF}(?:[\\s:：,，]+([\\s\\S]*))?$`, 'i'),
+    handoffReassign: new RegExp(`^(?:${alternatives(table.handoffReassign)}) ?${HANDOFF_REF}(?: (.*))?$`, 'is'),
   };
 }
 
@@ -107,21 +136,45 @@ export class CommandReader {
   private readonly grammars: LanguageGrammar[];
   private readonly conversational = new Map<string, Command>();
   private readonly echo: RegExp;
+  private readonly confirmations: ReadonlySet<string>;
 
   constructor(commandWords: CommandWords = loadCommandWords()) {
     this.grammars = (['zh', 'en'] as const).map((lang) => grammarOf(lang, commandWords[lang]));
     for (const { lang, table } of this.grammars) {
       table.help.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'help', lang }));
       table.cancel.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'cancel', lang }));
+      table.helpful.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'feedback', vote: 'helpful', lang }));
+      table.unhelpful.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'feedback', vote: 'unhelpful', lang }));
+      table.handoff.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'handoff', lang }));
     }
     commandWords.anyLanguage.help.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'help' }));
     commandWords.anyLanguage.ping.forEach((w) => this.conversational.set(w.toLowerCase(), { kind: 'ping' }));
     this.echo = new RegExp(`^(?:${alternatives(commandWords.anyLanguage.echo)}) (.+)$`, 'is');
+    this.confirmations = new Set(this.grammars.flatMap((g) => g.table.confirm.map((w) => w.toLowerCase())));
+  }
+
+  /** Whether a reply says yes to a question the bot asked (确认, OK, 好的。). */
+  isConfirmation(text: string): boolean {
+    return this.confirmations.has(
+      text
+        .trim()
+        .toLowerCase()
+        .replace(/[\s。.!！~～]+$/u, ''),
+    );
   }
 
   /** The command a message is, if it is one: "Help!", " 取消。", "CANCEL", "完成４．３" all count. */
   read(text: string): Command | undefined {
-    return this.schedulerCommand(text) ?? this.conversationalCommand(text) ?? this.echoCommand(text);
+    return this.handoffReply(text) ?? this.schedulerCommand(text) ?? this.conversationalCommand(text) ?? this.echoCommand(text);
+  }
+
+  /** `答复 Q-2026-0042 …`, the reply text exactly as typed. */
+  private handoffReply(raw: string): Command | undefined {
+    for (const { lang, handoffReply } of this.grammars) {
+      const m = handoffReply.exec(raw.trim());
+      if (m) return { kind: 'scheduler', command: { name: 'handoff-reply', ref: normalRef(m[1]), text: m[2] ?? '' }, lang };
+    }
+    return undefined;
   }
 
   /** `echo <text>`, in the language of the text. */
@@ -161,7 +214,14 @@ function readSchedulerCommand(g: LanguageGrammar, text: string): SchedulerComman
   for (const pattern of g.assessment) if ((m = pattern.exec(text))) return { name: 'assessment', year: Number(m[1]) };
   if ((m = g.invite.exec(text))) return readInvite(g.table, m[1] ?? '');
   if ((m = g.milestone.exec(text))) return readMilestone(g.table, m[1] ?? '');
+  if ((m = g.handoffReassign.exec(text))) return { name: 'handoff-reassign', ref: normalRef(m[1]), unit: m[2]?.trim() ?? '' };
   return undefined;
+}
+
+/** Q-2026-42 → Q-2026-0042, as references are stored. */
+function normalRef(typed: string): string {
+  const [, year, seq] = /^Q-(\d{4})-(\d+)$/i.exec(typed)!;
+  return `Q-${year}-${seq.padStart(4, '0')}`;
 }
 
 /** Which key of a word table lists the word, if any. */

@@ -1,4 +1,5 @@
 import type { ConversationState, StatePropertyAccessor, TurnContext, UserState } from 'botbuilder';
+import { say } from '../catalogue';
 import {
   ComponentDialog,
   type DialogContext,
@@ -10,13 +11,14 @@ import {
   type WaterfallStepContext,
 } from './sdk';
 import type { Logger } from 'pino';
-import type { AnswerContext, AnswerEngine, Lang } from '../knowledge';
-import type { ChatCommands, SchedulerCommand } from '../scheduler';
+import { type Answer, type AnswerContext, type AnswerEngine, type AnswerLog, type Lang, MAX_QUESTION_CHARS, type Vote } from '../knowledge';
+import { type ChatCommands, SUPERVISING_UNIT, type SchedulerCommand } from '../scheduler';
 import { addressOf } from './address';
-import { submittedQuestion } from './cards';
+import { submittedQuestion, submittedVote } from './cards';
 import { CLARIFY_DIALOG, ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { type Command, CommandReader, spokenLang } from './commands';
-import { answerReply, cancelledReply, echoReply, helpReply, pongReply } from './replies';
+import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions } from './handoffDialog';
+import { answerReply, cancelledReply, echoReply, helpReply, pongReply, voteReply } from './replies';
 
 export const MAIN_DIALOG = 'mainDialog';
 const ANSWER_WATERFALL = 'answerWaterfall';
@@ -25,6 +27,11 @@ const ANSWER_WATERFALL = 'answerWaterfall';
 export interface EchoState {
   text?: string;
   turns?: number;
+}
+
+/** The conversation's last recorded answer: what a typed 有用 / 没用 and 转交相关部门 refer to. */
+export interface LastAnswer {
+  id?: string;
 }
 
 /** What the bot remembers about a user across conversations. */
@@ -41,11 +48,16 @@ export interface MainDialogDependencies {
   profile: StatePropertyAccessor<UserProfile>;
   /** Conversation state written by `echo <text>`, as an answer writes its context. */
   echo: StatePropertyAccessor<EchoState>;
+  /** Conversation state: the last recorded answer. */
+  lastAnswer: StatePropertyAccessor<LastAnswer>;
+  /** Where answers and their votes are recorded; without it answers offer no feedback and no hand-off. */
+  answerLog?: AnswerLog;
   logger: Logger;
   /** Reads the commands in what people type. */
   commandReader: CommandReader;
   /** The reminders' chat commands (绑定, 进展, 2026年考核结果 …); without it they are read as questions. */
-  chatCommands?: Pick<ChatCommands, 'run' | 'refreshReference'> & Partial<Pick<ChatCommands, 'boundUnits' | 'ownResults'>>;
+  chatCommands?: Pick<ChatCommands, 'run' | 'refreshReference'> &
+    Partial<Pick<ChatCommands, 'boundUnits' | 'ownResults' | 'handoffs' | 'units'>>;
   /** Whether the sender may use the admin commands. */
   isAdmin?: (context: TurnContext) => boolean;
 }
@@ -53,7 +65,9 @@ export interface MainDialogDependencies {
 /** The main dialog with its state kept in the given conversation and user state; the bot and the tests build it alike. */
 export function createMainDialog(
   states: { conversation: ConversationState; user: UserState },
-  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile' | 'echo' | 'commandReader'> & { commandReader?: CommandReader },
+  deps: Omit<MainDialogDependencies, 'answerContext' | 'profile' | 'echo' | 'lastAnswer' | 'commandReader'> & {
+    commandReader?: CommandReader;
+  },
 ): MainDialog {
   return new MainDialog({
     ...deps,
@@ -61,6 +75,7 @@ export function createMainDialog(
     answerContext: states.conversation.createProperty<AnswerContext>('answerContext'),
     profile: states.user.createProperty<UserProfile>('profile'),
     echo: states.conversation.createProperty<EchoState>('echo'),
+    lastAnswer: states.conversation.createProperty<LastAnswer>('lastAnswer'),
   });
 }
 
@@ -80,6 +95,12 @@ export class MainDialog extends ComponentDialog {
   constructor(private readonly deps: MainDialogDependencies) {
     super(MAIN_DIALOG);
     this.addDialog(new ClarifyDialog());
+    const { chatCommands } = deps;
+    if (chatCommands?.handoffs && chatCommands.units) {
+      const handoffDeps = { handoffs: chatCommands.handoffs, units: chatCommands.units };
+      const unitLabel = (unit: string, lang: Lang) => deps.engine.unitLabel(unit, lang);
+      this.addDialog(new HandoffDialog({ chatCommands: handoffDeps, unitLabel, commandReader: deps.commandReader }));
+    }
     this.addDialog(new WaterfallDialog(ANSWER_WATERFALL, [this.answerStep.bind(this), this.clarifiedStep.bind(this)]));
     this.initialDialogId = ANSWER_WATERFALL;
   }
@@ -109,6 +130,8 @@ export class MainDialog extends ComponentDialog {
     await this.refreshAddress(context);
     const command = this.deps.commandReader.read(text);
     const lang = await this.rememberLanguage(context, command && command.kind !== 'scheduler' ? command.lang : spokenLang(text));
+    const clickedVote = submittedVote(context.activity.value);
+    if (clickedVote) return this.vote(inner, clickedVote.vote, lang, clickedVote.answerId);
     if (!command) return undefined;
     if (command.kind === 'scheduler') return this.runChatCommand(inner, command.command, command.lang);
     this.deps.logger.info({ event: 'command', command: command.kind });
@@ -137,13 +160,74 @@ export class MainDialog extends ComponentDialog {
     return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
   }
 
-  private async runCommand(inner: DialogContext, command: Exclude<Command, { kind: 'scheduler' }>, lang: Lang): Promise<DialogTurnResult> {
+  /** 有用 / 没用 on an answer of this conversation: the one the card named, or the last one. */
+  private async vote(inner: DialogContext, vote: Vote, lang: Lang, answerId?: string): Promise<DialogTurnResult> {
+    const { context } = inner;
+    const id = answerId ?? (await this.deps.lastAnswer.get(context, {})).id;
+    const conversationId = context.activity.conversation?.id ?? '';
+    const outcome = id && this.deps.answerLog ? await this.deps.answerLog.vote(id, conversationId, vote) : 'unknown';
+    this.deps.logger.info({ event: 'feedback', vote, outcome });
+    // 转交相关部门 after a card's 没用 passes on the answer that was rated, which may be an earlier one.
+    if (vote === 'unhelpful' && answerId) await this.deps.lastAnswer.set(context, { id: answerId });
+    await context.sendActivity(voteReply(lang, outcome, vote));
+    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+  }
+
+  /**
+   * 转交相关部门: the last question goes, once confirmed, to the lead of the engine's best item for
+   * it, or to 省商务厅, whom O.3 makes responsible for supervising the plan.
+   */
+  private async startHandoff(inner: DialogContext, lang: Lang): Promise<DialogTurnResult | undefined> {
+    const { context } = inner;
+    if (!this.deps.answerLog || !this.deps.chatCommands?.handoffs) return undefined;
+    const last = await this.deps.lastAnswer.get(context, {});
+    const asked = last.id ? await this.deps.answerLog.get(last.id, context.activity.conversation?.id ?? '') : undefined;
+    if (!asked) {
+      await context.sendActivity(say(lang, 'handoff.nothing'));
+      return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+    }
+    const itemId = asked.itemIds[0] ?? null;
+    const options: HandoffOptions = {
+      question: asked.question,
+      lang: asked.lang,
+      answerId: asked.id,
+      itemId,
+      unit: (itemId && this.deps.engine.leadOf(itemId)) || SUPERVISING_UNIT,
+    };
+    this.deps.logger.info({ event: 'handoff_offered', itemId });
+    await inner.cancelAllDialogs();
+    return inner.beginDialog(HANDOFF_DIALOG, options);
+  }
+
+  /** Records the answer (question included) for feedback, hand-offs and the reports; returns its id. */
+  private async recordAnswer(context: TurnContext, question: string, answer: Answer): Promise<string | undefined> {
+    if (!this.deps.answerLog || answer.status === 'chitchat') return undefined;
+    const id = await this.deps.answerLog.record({
+      conversationId: context.activity.conversation?.id ?? '',
+      question: question.slice(0, MAX_QUESTION_CHARS),
+      lang: answer.lang,
+      intent: answer.intent,
+      status: answer.status,
+      itemIds: answer.taskIds,
+      channel: context.activity.channelId ?? '',
+    });
+    await this.deps.lastAnswer.set(context, { id });
+    return id;
+  }
+
+  private async runCommand(
+    inner: DialogContext,
+    command: Exclude<Command, { kind: 'scheduler' }>,
+    lang: Lang,
+  ): Promise<DialogTurnResult | undefined> {
     const { context } = inner;
     if (command.kind === 'cancel') {
       await this.deps.answerContext.delete(context);
       await context.sendActivity(cancelledReply(lang));
       return inner.cancelAllDialogs();
     }
+    if (command.kind === 'feedback') return this.vote(inner, command.vote, lang);
+    if (command.kind === 'handoff') return this.startHandoff(inner, lang);
     if (command.kind === 'echo') {
       // Read and written like an answer's context, so that a turn costs what a question's turn
       // costs without the engine: the HTTP benchmark's floor. The conversation's context is left alone.
@@ -175,6 +259,7 @@ export class MainDialog extends ComponentDialog {
     this.deps.logger.info({ event: 'answer', lang, intent, status, taskIds, truncated });
     this.deps.logger.debug({ event: 'question', question });
     await this.deps.answerContext.set(step.context, answer.context);
+    const answerId = await this.recordAnswer(step.context, question, answer);
     if (status === 'clarify') {
       const options: ClarifyOptions = { text: answer.answer, options: answer.suggestions };
       return step.beginDialog(CLARIFY_DIALOG, options);
@@ -183,7 +268,7 @@ export class MainDialog extends ComponentDialog {
       answer.aboutOwnZone && conversationId && this.deps.chatCommands?.ownResults
         ? await this.deps.chatCommands.ownResults(conversationId, lang)
         : null;
-    await step.context.sendActivity(answerReply(answer, step.context.activity.channelId));
+    await step.context.sendActivity(answerReply(answer, step.context.activity.channelId, answerId));
     // The zone's own result, as the assessment command gives it, after what the plan asks of zones.
     if (own) await step.context.sendActivity(own);
     return step.endDialog();

@@ -1,4 +1,5 @@
 import { type Activity, CardFactory, Channels, MessageFactory } from 'botbuilder';
+import { say } from '../catalogue';
 import type { Answer, Lang } from '../knowledge';
 import { itemCard } from './cards';
 import { CANCELLED_TEXT, EXAMPLE_QUESTIONS, PONG_TEXT, WELCOME_TEXT } from './texts';
@@ -15,15 +16,36 @@ const CARD_CHANNELS: ReadonlySet<string> = new Set([Channels.Msteams, Channels.W
 /**
  * How an answer is shown. An answer about one item gets the item's card (with the sentences it
  * quotes), its next questions as the card's buttons; anything else (lists, help, "I don't know")
- * is text with its suggestions as buttons under it.
+ * is text with its suggestions as buttons under it. When the answer was recorded (`answerId`), an
+ * answer offers 有用 / 没用, and one the plan cannot give offers to pass the question on.
  */
-export function answerReply(answer: Answer, channelId: string | undefined): Reply {
+export function answerReply(answer: Answer, channelId: string | undefined, answerId?: string): Reply {
   const [item] = answer.items;
+  const { lang } = answer;
   if (answer.status === 'answered' && answer.items.length === 1) {
-    const card = CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions, answer.quotes));
+    const card = CardFactory.adaptiveCard(itemCard(item, lang, answer.suggestions, answer.quotes, answerId));
     return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? leadSentence(answer.answer) : answer.answer);
   }
-  return textWithButtons(answer.answer, answer.suggestions);
+  if (!answerId) return textWithButtons(answer.answer, answer.suggestions);
+  if (isDeclined(answer)) return textWithButtons(answer.answer, [say(lang, 'handoff.offer'), ...answer.suggestions]);
+  const votes = answer.status === 'answered' ? [say(lang, 'feedback.helpful'), say(lang, 'feedback.unhelpful')] : [];
+  return textWithButtons(answer.answer, [...answer.suggestions, ...votes]);
+}
+
+/** The plan has no answer: what the hand-off is for. */
+export function isDeclined(answer: Pick<Answer, 'status'>): boolean {
+  return answer.status === 'unknown' || answer.status === 'out_of_scope';
+}
+
+/** The reply to a vote; a 没用 offers to pass the question on. */
+export function voteReply(lang: Lang, outcome: 'recorded' | 'changed' | 'unchanged' | 'unknown', vote: 'helpful' | 'unhelpful'): Reply {
+  const text = say(lang, outcome === 'recorded' ? `feedback.recorded.${vote}` : `feedback.${outcome}`);
+  return vote === 'unhelpful' && outcome !== 'unknown' ? textWithButtons(text, [say(lang, 'handoff.offer')]) : MessageFactory.text(text);
+}
+
+/** A text with buttons that answer it (确认 / 取消), for the hand-off's confirmation and the like. */
+export function promptReply(text: string, buttons: string[]): Reply {
+  return textWithButtons(text, buttons);
 }
 
 /** The answer's first line, which says what it is about (4.3「…」由省国土资源厅牵头。), ending as a sentence. */

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { Composer, answeringSentences, type Reply } from './answer/compose';
+import { Composer, answeringSentences, type Reply, unitName } from './answer/compose';
 import { type ItemView, PlanViews } from './answer/views';
 import {
   CuratedDataError,
@@ -149,6 +149,16 @@ export class AnswerEngine {
   }
 
   /** How to use the assistant: the text a question like "how do I use this?" is answered with. */
+  /** The plan's lead unit of an item, if the item exists and names one. */
+  leadOf(itemId: string): string | undefined {
+    return this.views.items.get(itemId)?.lead?.name;
+  }
+
+  /** A unit as the answers name it, with today's name: 省国土资源厅（现省自然资源厅）. */
+  unitLabel(unit: string, lang: Lang): string {
+    return unitName(this.views.unit(unit), lang);
+  }
+
   help(lang: Lang): { text: string; suggestions: string[] } {
     return this.composer.help(lang);
   }

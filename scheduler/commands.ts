@@ -1,11 +1,15 @@
 import type { AdminActions } from './admin';
 import type { Assessments } from './assessment';
-import { localDateTime } from './clock';
+import type { AnswerLog } from '../knowledge';
+import { type Clock, localDate, localDateTime } from './clock';
 import type { ContactBook } from './contacts';
+import { type HandoffDesk, MAX_REPLY_CHARS, type ReassignOutcome, type ReplyOutcome } from './handoffs';
 import { type Lang, assessmentTable, assessmentZoneText, milestoneList, replies, reportList } from './messages';
+import { say } from '../catalogue';
+import { buildReport, reportText } from './report';
 import { MilestoneError, type Milestones } from './milestones';
 import type { ConversationAddress } from './sender';
-import { SUPERVISING_UNIT, normalizeName, responsibleUnits } from './units';
+import { SUPERVISING_UNIT, type UnitResolver, normalizeName, responsibleUnits } from './units';
 import type { Audience, Contact, ContactKind } from './records';
 
 /**
@@ -25,7 +29,15 @@ export type SchedulerCommand =
   | { name: 'milestone-add'; itemId: string; due: string; title: string; audience: Audience }
   | { name: 'milestone-remove'; id: number }
   | { name: 'progress-list' }
-  | { name: 'admin-usage' };
+  | { name: 'admin-usage' }
+  /** `答复 Q-2026-0042 …`: a liaison's (or an admin's) reply to a hand-off; ref '' when none was typed. */
+  | { name: 'handoff-reply'; ref: string; text: string }
+  /** `转办 Q-2026-0042 省财政厅`: an admin moves a hand-off to another unit; unit '' when none was typed. */
+  | { name: 'handoff-reassign'; ref: string; unit: string }
+  /** `转办列表`: the open hand-offs this conversation may see. */
+  | { name: 'handoff-list' }
+  /** `使用报告`: answers, votes and hand-offs of the last `days` days, for the admins. */
+  | { name: 'report'; days: number };
 
 /** Who sent a command, from where. */
 export interface CommandCaller {
@@ -41,16 +53,48 @@ const ADMIN_COMMANDS = new Set<SchedulerCommand['name']>([
   'milestone-remove',
   'progress-list',
   'admin-usage',
+  'handoff-reassign',
+  'report',
 ]);
 
+export interface ChatCommandStores {
+  contacts: ContactBook;
+  milestones: Milestones;
+  assessments: Assessments;
+  admin: AdminActions;
+  handoffs: HandoffDesk;
+  units: UnitResolver;
+  answers: AnswerLog;
+  clock: Clock;
+  timeZone: string;
+}
+
 export class ChatCommands {
-  constructor(
-    private readonly contacts: ContactBook,
-    private readonly milestones: Milestones,
-    private readonly assessments: Assessments,
-    private readonly admin: AdminActions,
-    private readonly timeZone: string,
-  ) {}
+  private readonly contacts: ContactBook;
+  private readonly milestones: Milestones;
+  private readonly assessments: Assessments;
+  private readonly admin: AdminActions;
+  private readonly timeZone: string;
+  private readonly answers: AnswerLog;
+  private readonly clock: Clock;
+  /** The hand-offs, which the dialogs also start (handoffs.create). */
+  readonly handoffs: HandoffDesk;
+  /** Reads a unit typed in any of its names, for the dialogs' hand-off confirmation too. */
+  readonly units: UnitResolver;
+
+  constructor(stores: ChatCommandStores) {
+    ({
+      contacts: this.contacts,
+      milestones: this.milestones,
+      assessments: this.assessments,
+      admin: this.admin,
+      timeZone: this.timeZone,
+      handoffs: this.handoffs,
+      units: this.units,
+      answers: this.answers,
+      clock: this.clock,
+    } = stores);
+  }
 
   /**
    * Keeps a bound conversation's reference current and brings back one marked inactive: the
@@ -108,7 +152,51 @@ export class ChatCommands {
         return reportList(lang, (await this.milestones.reports()).slice(0, 30), (ms) => localDateTime(ms, this.timeZone));
       case 'admin-usage':
         return replies.adminUsage(lang);
+      case 'handoff-reply':
+        return this.replyToHandoff(c, input, lang);
+      case 'handoff-reassign':
+        return this.reassign(c, lang);
+      case 'handoff-list':
+        return this.handoffList(input, lang);
+      case 'report': {
+        const to = this.clock.now();
+        const report = await buildReport({ answers: this.answers, handoffs: this.handoffs }, to - c.days * 86_400_000, to);
+        return reportText(lang, report, (ms) => localDate(ms, this.timeZone));
+      }
     }
+  }
+
+  private async replyToHandoff(
+    c: Extract<SchedulerCommand, { name: 'handoff-reply' }>,
+    caller: CommandCaller & { conversationId: string },
+    lang: Lang,
+  ) {
+    if (!c.ref) return say(lang, 'handoff.replyUsage');
+    return replyText(lang, c.ref, await this.handoffs.reply(c.ref, c.text, caller), (ms) => localDate(ms, this.timeZone));
+  }
+
+  private async reassign(c: Extract<SchedulerCommand, { name: 'handoff-reassign' }>, lang: Lang): Promise<string> {
+    if (!c.ref || !c.unit) return say(lang, 'handoff.reassignUsage');
+    const lookup = this.units.resolve(c.unit);
+    if (!lookup.ok) return replies.unknownUnit(lang, c.unit, lookup);
+    return reassignText(lang, c.ref, await this.handoffs.reassign(c.ref, lookup.unit));
+  }
+
+  /** A liaison sees the hand-offs of its units, an admin all; nobody else any. */
+  private async handoffList(caller: CommandCaller & { conversationId: string }, lang: Lang): Promise<string> {
+    const open = await this.handoffs.openFor(caller);
+    if (!open) return say(lang, 'handoff.notContact');
+    if (!open.length) return say(lang, 'handoff.listEmpty');
+    const lines = open.map((h) =>
+      say(lang, 'handoff.listLine', {
+        ref: h.ref,
+        unit: h.unit,
+        deadline: h.deadline,
+        question: h.question.length > 80 ? `${h.question.slice(0, 79)}…` : h.question,
+        overdue: this.handoffs.isOverdue(h) ? say(lang, 'handoff.listOverdue') : '',
+      }),
+    );
+    return [say(lang, 'handoff.listHeading'), ...lines].join('\n');
   }
 
   private async bind(code: string, input: CommandCaller, lang: Lang): Promise<string> {
@@ -181,6 +269,44 @@ export class ChatCommands {
       if (err instanceof MilestoneError) return replies.milestoneProblem(lang, err.problem, err.detail);
       throw err;
     }
+  }
+}
+
+function replyText(lang: Lang, ref: string, outcome: ReplyOutcome, dateOf: (ms: number) => string): string {
+  switch (outcome.kind) {
+    case 'sent':
+      return say(lang, 'handoff.replied', { ref: outcome.handoff.ref, unit: outcome.handoff.repliedUnit ?? outcome.handoff.unit });
+    case 'unknown':
+      return say(lang, 'handoff.unknownRef', { ref: ref.toUpperCase() });
+    case 'forbidden':
+      return say(lang, 'handoff.forbidden', { ref: outcome.handoff.ref, unit: outcome.handoff.unit });
+    case 'already': {
+      const h = outcome.handoff;
+      const date = h.repliedAt === null ? '' : dateOf(h.repliedAt);
+      return say(lang, 'handoff.alreadyReplied', { ref: h.ref, unit: h.repliedUnit ?? h.unit, date, reply: h.reply ?? '' });
+    }
+    case 'empty':
+      return say(lang, 'handoff.emptyReply', { ref: ref.toUpperCase() });
+    case 'too-long':
+      return say(lang, 'handoff.replyTooLong', { length: outcome.length, max: MAX_REPLY_CHARS });
+  }
+}
+
+function reassignText(lang: Lang, ref: string, outcome: ReassignOutcome): string {
+  switch (outcome.kind) {
+    case 'reassigned':
+      return say(lang, 'handoff.reassigned', {
+        ref: outcome.handoff.ref,
+        old: outcome.from,
+        unit: outcome.handoff.unit,
+        deadline: outcome.handoff.deadline,
+      });
+    case 'unknown':
+      return say(lang, 'handoff.unknownRef', { ref: ref.toUpperCase() });
+    case 'same':
+      return say(lang, 'handoff.reassignSame', { ref: outcome.handoff.ref, unit: outcome.handoff.unit });
+    case 'answered':
+      return say(lang, 'handoff.reassignAnswered', { ref: outcome.handoff.ref });
   }
 }
 

@@ -63,6 +63,8 @@ const envSchema = z.object({
   SEND_RATE_PER_SECOND: count(20),
   SEND_CONCURRENCY: count(8, 1),
   DISPATCH_BATCH_SIZE: count(100, 1),
+  HANDOFF_ANSWER_WORKING_DAYS: count(3, 1),
+  FEEDBACK_RETENTION_DAYS: count(365, 1),
 });
 
 export interface SchedulerConfig {
@@ -86,6 +88,10 @@ export interface SchedulerConfig {
   ratePerSecond: number;
   concurrency: number;
   batchSize: number;
+  /** Working days a unit has to answer a hand-off. */
+  handoffWorkingDays: number;
+  /** How long answers (with their questions and votes) are kept. */
+  feedbackRetentionMs: number;
 }
 
 export class ConfigError extends Error {
@@ -123,5 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfi
     ratePerSecond: e.SEND_RATE_PER_SECOND,
     concurrency: e.SEND_CONCURRENCY,
     batchSize: e.DISPATCH_BATCH_SIZE,
+    handoffWorkingDays: e.HANDOFF_ANSWER_WORKING_DAYS,
+    feedbackRetentionMs: e.FEEDBACK_RETENTION_DAYS * 86_400_000,
   };
 }

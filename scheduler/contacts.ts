@@ -9,7 +9,9 @@ import type { ConversationAddress } from './sender';
 
 /**
  * Contacts: a conversation bound, with a one-time code an admin issued, to a unit of the plan,
- * a development zone, or the admins. Only the code's hash is stored.
+ * a development zone, or the admins. Only the code's hash is stored. A conversation that handed a
+ * question to a department is a contact too, of kind 'asker', so that the reply reaches it through
+ * the outbox; it is not a binding, and the bindings' commands do not show or end it.
  */
 
 interface ContactRow {
@@ -123,6 +125,28 @@ export class ContactBook {
     });
   }
 
+  /**
+   * The contact through which a conversation that handed off a question gets its replies: one per
+   * conversation, made on its first hand-off, its reference and language kept current. Call inside a transaction.
+   */
+  async asker(address: ConversationAddress, userId: string, lang: Lang): Promise<Contact> {
+    const now = this.clock.now();
+    const existing = await this.liveBinding(address.conversationId, 'asker', '');
+    if (existing) {
+      await this.db.run(
+        "UPDATE sch_contacts SET reference = ?, lang = ?, status = 'active', status_reason = NULL, updated_at = ? WHERE id = ?",
+        [address.reference, lang, now, existing.id],
+      );
+      return { ...existing, lang, status: 'active', statusReason: null };
+    }
+    const row = await this.db.get<{ id: number }>(
+      `INSERT INTO sch_contacts (conversation_id, kind, target, name, lang, reference, bound_by, status, bound_at, updated_at)
+       VALUES (?, 'asker', '', NULL, ?, ?, ?, 'active', ?, ?) RETURNING id`,
+      [address.conversationId, lang, address.reference, userId, now, now],
+    );
+    return (await this.byId(row!.id))!;
+  }
+
   /** Counts recent failures by this user or in this conversation; old failures are dropped on the way. */
   private async rateLimit(userId: string, conversationId: string, now: number): Promise<BindResult | null> {
     await this.forgetOldFailures(now);
@@ -153,10 +177,10 @@ export class ContactBook {
     return row ? toContact(row) : null;
   }
 
-  /** The conversation's bindings that are not unbound, active or not. */
+  /** The conversation's bindings that are not unbound, active or not (an asker's contact is no binding). */
   async bindingsOf(conversationId: string): Promise<Contact[]> {
     const rows = await this.db.all<ContactRow>(
-      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE conversation_id = ? AND status <> 'unbound' ORDER BY id`,
+      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE conversation_id = ? AND kind <> 'asker' AND status <> 'unbound' ORDER BY id`,
       [conversationId],
     );
     return rows.map(toContact);
@@ -164,7 +188,7 @@ export class ContactBook {
 
   async list(): Promise<Contact[]> {
     const rows = await this.db.all<ContactRow>(
-      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE status <> 'unbound' ORDER BY kind, target, id`,
+      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE kind <> 'asker' AND status <> 'unbound' ORDER BY kind, target, id`,
     );
     return rows.map(toContact);
   }
@@ -192,7 +216,7 @@ export class ContactBook {
   async unbind(conversationId: string, userId: string): Promise<Contact[]> {
     return this.db.transaction(async () => {
       const rows = await this.db.all<ContactRow>(
-        `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE conversation_id = ? AND bound_by = ? AND status <> 'unbound' ORDER BY id`,
+        `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE conversation_id = ? AND bound_by = ? AND kind <> 'asker' AND status <> 'unbound' ORDER BY id`,
         [conversationId, userId],
       );
       const ended = rows.map(toContact);
@@ -225,7 +249,11 @@ export class ContactBook {
 
   /** After a 403/404: every binding of the conversation stops receiving. Call inside a transaction. */
   async markConversationInactive(conversationId: string, reason: string): Promise<Contact[]> {
-    const affected = (await this.bindingsOf(conversationId)).filter((c) => c.status === 'active');
+    const rows = await this.db.all<ContactRow>(
+      `SELECT ${CONTACT_COLUMNS} FROM sch_contacts WHERE conversation_id = ? AND status = 'active' ORDER BY id`,
+      [conversationId],
+    );
+    const affected = rows.map(toContact);
     await this.setStatus(
       affected.map((c) => c.id),
       'inactive',

@@ -159,7 +159,7 @@ export class Dispatcher {
 
   /** Call inside a transaction. A failed notice to an admin tells no one, so failures cannot loop. */
   private async tellAdmins(about: ClaimedMessage, key: string, text: (lang: Contact['lang']) => string): Promise<void> {
-    if (about.kind === 'notice') return;
+    if (about.kind === 'notice' && about.contactKind === 'admin') return;
     const { outbox, contacts, clock, config } = this.deps;
     const today = localDate(clock.now(), config.timeZone);
     const admins = await contacts.active('admin', ['']);

@@ -23,6 +23,7 @@ export type { ConversationAddress, MessageSender, SendOutcome } from './sender';
 export type { Clock } from './clock';
 export { systemClock, clockStartingAt } from './clock';
 export { ConfigError, loadConfig } from './config';
+export { SUPERVISING_UNIT } from './units';
 
 export interface TickSummary extends DispatchSummary {
   enqueued: number;

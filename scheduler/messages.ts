@@ -1,8 +1,8 @@
 import { say } from '../catalogue';
-import type { Item, Lang } from '../knowledge';
+import { type Item, type Lang, loadDirectory, unitNamer } from '../knowledge';
 import type { IsoDate } from './clock';
 import type { UnitLookup } from './units';
-import type { AssessmentResult, Completion, Contact, Milestone, Report } from './records';
+import type { AssessmentResult, Completion, Contact, Handoff, Milestone, Report } from './records';
 
 /** Everything the scheduler says, worded in the catalogue. The plan's names stay in Chinese in both languages. */
 
@@ -66,8 +66,14 @@ export function assessmentSummaryText(lang: Lang, year: number, results: readonl
   return `${assessmentTable(lang, year, results, previousYearKnown)}\n${summary}`;
 }
 
+/** What a contact is, in a notice: its unit or zone, the admins, or the asker of a hand-off. */
+function contactLabel(lang: Lang, kind: string, target: string): string {
+  if (kind === 'admin') return say(lang, 'notice.admin');
+  return kind === 'asker' ? say(lang, 'notice.asker') : target;
+}
+
 function who(lang: Lang, c: { contactKind: string; contactTarget: string; contactName: string | null; conversationId: string }): string {
-  const target = c.contactKind === 'admin' ? say(lang, 'notice.admin') : c.contactTarget;
+  const target = contactLabel(lang, c.contactKind, c.contactTarget);
   if (!c.contactName) return say(lang, 'notice.contactUnnamed', { target, conversation: c.conversationId });
   return say(lang, 'notice.contact', { target, name: c.contactName, conversation: c.conversationId });
 }
@@ -88,9 +94,49 @@ export function goneNotice(
 ): string {
   const bindings = enumeration(
     lang,
-    contacts.map((c) => (c.kind === 'admin' ? say(lang, 'notice.admin') : c.target)),
+    contacts.map((c) => contactLabel(lang, c.kind, c.target)),
   );
   return say(lang, 'notice.gone', { who: who(lang, m), status, bindings });
+}
+
+/** What a hand-off's messages are about. */
+export type HandoffText =
+  | { kind: 'to-unit' | 'to-admins'; handoff: Handoff }
+  | { kind: 'to-asker'; handoff: Handoff; date: IsoDate }
+  | { kind: 'moved-away'; handoff: Handoff; from: string }
+  | { kind: 'overdue-unit' | 'overdue-admins'; handoff: Handoff; days: number };
+
+let namer: ((unit: string, lang: Lang) => string) | undefined;
+
+/** A unit as the answers name it, with today's name: what the person who asked reads. */
+export function unitLabel(unit: string, lang: Lang): string {
+  namer ??= unitNamer(loadDirectory());
+  return namer(unit, lang);
+}
+
+export function handoffText(lang: Lang, t: HandoffText): string {
+  const h = t.handoff;
+  const about = {
+    ref: h.ref,
+    unit: h.unit,
+    question: h.question,
+    deadline: h.deadline,
+    language: say(lang, h.lang === 'zh' ? 'handoff.languageZh' : 'handoff.languageEn'),
+  };
+  switch (t.kind) {
+    case 'to-unit':
+      return say(lang, 'handoff.toUnit', about);
+    case 'to-admins':
+      return say(lang, 'handoff.toAdmins', about);
+    case 'to-asker':
+      return say(lang, 'handoff.toAsker', { ...about, unit: unitLabel(h.repliedUnit ?? h.unit, lang), date: t.date, reply: h.reply ?? '' });
+    case 'moved-away':
+      return say(lang, 'handoff.reassignedToOld', { ...about, old: t.from });
+    case 'overdue-unit':
+      return say(lang, 'handoff.overdueUnit', { ...about, days: t.days });
+    case 'overdue-admins':
+      return say(lang, 'handoff.overdueAdmins', { ...about, days: t.days });
+  }
 }
 
 // ——— chat replies ———

@@ -7,7 +7,8 @@ import type { IsoDate } from './clock';
  * modules that keep them and the messages that describe them need not import each other.
  */
 
-export type ContactKind = 'unit' | 'zone' | 'admin';
+/** 'asker': a conversation that handed a question to a department, for the reply (no binding). */
+export type ContactKind = 'unit' | 'zone' | 'admin' | 'asker';
 
 export interface Contact {
   id: number;
@@ -72,6 +73,24 @@ export interface AssessmentResult extends AssessmentRow {
   ranked: number;
   warned: boolean;
   exitCandidate: boolean;
+}
+
+/** A question handed to a unit (scheduler/handoffs.ts). */
+export interface Handoff {
+  id: number;
+  ref: string;
+  question: string;
+  lang: Lang;
+  answerId: string | null;
+  itemId: string | null;
+  askerContactId: number;
+  unit: string;
+  status: 'open' | 'answered';
+  deadline: IsoDate;
+  createdAt: number;
+  reply: string | null;
+  repliedUnit: string | null;
+  repliedAt: number | null;
 }
 
 export type MessageKind = 'reminder' | 'assessment' | 'notice';

@@ -1,4 +1,4 @@
-import type { Plan } from '../knowledge';
+import { type AnswerLog, type Plan, SqlAnswerLog } from '../knowledge';
 import type { Database } from '../db';
 import { loadDirectory } from '../knowledge/curated';
 import { loadPlan } from '../knowledge/store';
@@ -8,10 +8,12 @@ import { type Clock, systemClock } from './clock';
 import { ChatCommands } from './commands';
 import { type SchedulerConfig, loadConfig } from './config';
 import { ContactBook } from './contacts';
+import { HandoffDesk } from './handoffs';
 import { Milestones } from './milestones';
 import { type Outbox, SqliteOutbox } from './outbox';
 import { Scanner } from './scan';
 import { UnitResolver } from './units';
+import { WorkingCalendar } from './workdays';
 
 /** The scheduler's stores, wired together: what the admin CLI and createScheduler share. */
 export interface Services {
@@ -24,6 +26,9 @@ export interface Services {
   milestones: Milestones;
   assessments: Assessments;
   admin: AdminActions;
+  handoffs: HandoffDesk;
+  /** The answers given, with their votes (knowledge/feedback.ts): the scan prunes them, the reports count them. */
+  answers: AnswerLog;
   commands: ChatCommands;
   scanner: Scanner;
 }
@@ -48,8 +53,21 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const milestones = new Milestones(db, clock, outbox, plan, config.timeZone);
   await milestones.seed(plan);
   const assessments = new Assessments(db, clock, contacts, outbox, config.timeZone);
-  const admin = new AdminActions(contacts, milestones, new UnitResolver(plan, loadDirectory()), config.timeZone);
-  const commands = new ChatCommands(contacts, milestones, assessments, admin, config.timeZone);
-  const scanner = new Scanner(db, clock, config, milestones, contacts, outbox);
-  return { db, clock, config, plan, outbox, contacts, milestones, assessments, admin, commands, scanner };
+  const units = new UnitResolver(plan, loadDirectory());
+  const admin = new AdminActions(contacts, milestones, units, config.timeZone);
+  const handoffs = new HandoffDesk(db, clock, contacts, outbox, WorkingCalendar.load(), config);
+  const answers = new SqlAnswerLog(db, () => clock.now());
+  const commands = new ChatCommands({
+    contacts,
+    milestones,
+    assessments,
+    admin,
+    handoffs,
+    units,
+    answers,
+    clock,
+    timeZone: config.timeZone,
+  });
+  const scanner = new Scanner(db, clock, config, { milestones, contacts, outbox, handoffs, answers });
+  return { db, clock, config, plan, outbox, contacts, milestones, assessments, admin, handoffs, answers, commands, scanner };
 }

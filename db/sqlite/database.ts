@@ -81,15 +81,28 @@ export class SqliteDatabase implements Database {
     );
     for (const m of [...migrations].sort((a, b) => a.version - b.version)) {
       if (done.has(m.version)) continue;
-      await this.transaction(async () => {
-        await this.exec(m.sql);
-        await this.run('INSERT INTO schema_migrations (namespace, version, applied_at) VALUES (?, ?, ?)', [
-          namespace,
-          m.version,
-          new Date().toISOString(),
-        ]);
-      });
+      // The pragma has no effect inside a transaction.
+      if (m.rebuildsTables) await this.exec('PRAGMA foreign_keys = OFF');
+      try {
+        await this.transaction(async () => {
+          await this.exec(m.sql);
+          if (m.rebuildsTables) await this.assertForeignKeys(namespace, m.version);
+          await this.run('INSERT INTO schema_migrations (namespace, version, applied_at) VALUES (?, ?, ?)', [
+            namespace,
+            m.version,
+            new Date().toISOString(),
+          ]);
+        });
+      } finally {
+        if (m.rebuildsTables) await this.exec('PRAGMA foreign_keys = ON');
+      }
     }
+  }
+
+  private async assertForeignKeys(namespace: string, version: number): Promise<void> {
+    const broken = await this.all<{ table: string }>('PRAGMA foreign_key_check');
+    if (broken.length)
+      throw new Error(`migration ${namespace} ${version} leaves ${broken.length} broken foreign keys (${broken[0].table})`);
   }
 
   exec(sql: string): Promise<void> {

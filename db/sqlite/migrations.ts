@@ -26,6 +26,26 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
           sentence TEXT NOT NULL);
       `,
     },
+    {
+      version: 3,
+      // Every answer given, with the question and the person's vote on it (knowledge/feedback.ts):
+      // what the reports count and what 有用/没用 refers to. Kept FEEDBACK_RETENTION_DAYS.
+      sql: `
+        CREATE TABLE kb_answers (
+          id TEXT PRIMARY KEY,                      -- random, shown in the card's feedback buttons
+          conversation_id TEXT NOT NULL,
+          question TEXT NOT NULL,
+          lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+          intent TEXT NOT NULL,
+          status TEXT NOT NULL,
+          item_ids TEXT NOT NULL,                   -- the answer's items, comma-separated, best first
+          channel TEXT NOT NULL,
+          asked_at INTEGER NOT NULL,
+          vote TEXT CHECK (vote IN ('helpful', 'unhelpful')),
+          voted_at INTEGER);
+        CREATE INDEX kb_answers_asked ON kb_answers (asked_at);
+      `,
+    },
   ],
   /** Bot Framework conversation and user state (bot/storage.ts). */
   bot: [
@@ -170,6 +190,53 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
       sql: `
         CREATE INDEX sch_bind_failures_user ON sch_bind_failures (user_id, at);
         CREATE INDEX sch_bind_failures_conversation ON sch_bind_failures (conversation_id, at);
+      `,
+    },
+    {
+      version: 3,
+      rebuildsTables: true,
+      // Hand-offs (scheduler/handoffs.ts). The person who asked becomes a contact of kind 'asker', so that the
+      // department's reply travels to them through the outbox like a reminder. SQLite cannot change a CHECK in
+      // place: the table is rebuilt as SQLite documents it, with foreign keys off (rebuildsTables).
+      sql: `
+        CREATE TABLE sch_contacts_new (
+          id INTEGER PRIMARY KEY,
+          conversation_id TEXT NOT NULL,
+          kind TEXT NOT NULL CHECK (kind IN ('unit', 'zone', 'admin', 'asker')),
+          target TEXT NOT NULL,                     -- the plan's unit name, the zone's name, '' for admins and askers
+          name TEXT,
+          lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+          reference TEXT NOT NULL,
+          bound_by TEXT NOT NULL,                   -- the user id that typed the code (or asked)
+          status TEXT NOT NULL CHECK (status IN ('active', 'inactive', 'unbound')),
+          status_reason TEXT,
+          bound_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL);
+        INSERT INTO sch_contacts_new SELECT * FROM sch_contacts;
+        DROP TABLE sch_contacts;
+        ALTER TABLE sch_contacts_new RENAME TO sch_contacts;
+        CREATE UNIQUE INDEX sch_contacts_binding ON sch_contacts (conversation_id, kind, target) WHERE status <> 'unbound';
+        CREATE INDEX sch_contacts_target ON sch_contacts (kind, target, status);
+        CREATE TABLE sch_handoffs (
+          id INTEGER PRIMARY KEY,
+          ref TEXT NOT NULL UNIQUE,                 -- Q-2026-0042: the year it was made and its number in that year
+          year INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          question TEXT NOT NULL,
+          lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+          answer_id TEXT,                           -- the answer (kb_answers) it was handed off from
+          item_id TEXT,                             -- the engine's best item, whose lead it went to
+          asker_contact_id INTEGER NOT NULL REFERENCES sch_contacts(id),
+          unit TEXT NOT NULL,                       -- the plan's unit it is handed to now
+          status TEXT NOT NULL CHECK (status IN ('open', 'answered')),
+          deadline TEXT NOT NULL,                   -- the last working day to answer, YYYY-MM-DD
+          created_at INTEGER NOT NULL,
+          reply TEXT,
+          replied_by INTEGER REFERENCES sch_contacts(id),
+          replied_unit TEXT,                        -- who answered: the unit, or '' for an admin
+          replied_at INTEGER,
+          UNIQUE (year, seq));
+        CREATE INDEX sch_handoffs_open ON sch_handoffs (status, deadline);
       `,
     },
   ],

@@ -4,7 +4,8 @@ import { sentences } from '../plan/text';
 import type { Action, Deadline } from '../plan/types';
 import type { Lang } from '../understand/normalize';
 import { MAX_QUESTION_CHARS } from '../understand/normalize';
-import type { ItemView, PlanViews, UnitView } from './views';
+import type { DirectoryUnit } from '../curated';
+import { type ItemView, type PlanViews, type UnitView, unitView } from './views';
 
 /** A composed reply: the text a person reads and the buttons offered with it. */
 export interface Reply {
@@ -23,6 +24,18 @@ function bracketed(lang: Lang, text: string, note: string): string {
 /** A name of the plan: an English reader also gets the Chinese, which is what the plan and the officials use. */
 function named(lang: Lang, chinese: string, english: string): string {
   return lang === 'zh' ? chinese : bracketed(lang, english, chinese);
+}
+
+/**
+ * A unit of the plan as the answers name it (省国土资源厅（现省自然资源厅）), for messages outside
+ * the answers: the hand-offs' confirmation and replies.
+ */
+export function unitNamer(directory: readonly DirectoryUnit[]): (unit: string, lang: Lang) => string {
+  const views = new Map(directory.map((u) => [u.name, unitView(u)]));
+  return (unit, lang) => {
+    const view = views.get(unit);
+    return view ? unitName(view, lang) : unit;
+  };
 }
 
 export function unitName(u: UnitView, lang: Lang): string {

@@ -88,7 +88,7 @@ export class PlanViews {
   }
 }
 
-function unitView(u: DirectoryUnit): UnitView {
+export function unitView(u: DirectoryUnit): UnitView {
   const latest = Math.max(0, ...u.successors.map((s) => s.year));
   const now = u.successors.filter((s) => s.year === latest);
   const parts = u.successors.flatMap((s) =>

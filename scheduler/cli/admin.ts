@@ -4,10 +4,11 @@ import { parseArgs } from 'node:util';
 import { DatabaseFileError, openDatabase } from '../../db';
 import { ensureKnowledgeBase } from '../../knowledge';
 import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
-import { localDateTime } from '../clock';
+import { localDate, localDateTime } from '../clock';
 import { ConfigError } from '../config';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
 import { type MilestoneInput, MilestoneError } from '../milestones';
+import { buildReport, reportText } from '../report';
 import { type Services, openServices } from '../services';
 import type { Audience, ContactKind } from '../records';
 
@@ -20,6 +21,7 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- assessment import FILE.csv
        npm run admin -- contacts
        npm run admin -- outbox
+       npm run admin -- report [--days 30] [--json]
        --create: make the database (DB_PATH) if it does not exist`;
 
 const OPTIONS = {
@@ -33,6 +35,8 @@ const OPTIONS = {
   audience: { type: 'string' },
   id: { type: 'string' },
   all: { type: 'boolean' },
+  days: { type: 'string' },
+  json: { type: 'boolean' },
   create: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
@@ -128,6 +132,14 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     }
   },
   outbox: async (s) => console.log(JSON.stringify(await s.outbox.countsByStatus())),
+  report: async (s, v) => {
+    const days = v.days === undefined ? 30 : Number(v.days);
+    if (!Number.isInteger(days) || days < 1 || days > 3660)
+      throw new InputError(`--days “${v.days}” is not a whole number of days from 1 to 3660`);
+    const to = s.clock.now();
+    const report = await buildReport(s, to - days * 86_400_000, to);
+    console.log(v.json ? JSON.stringify(report) : reportText('en', report, (ms) => localDate(ms, s.config.timeZone)));
+  },
 };
 
 /** A missing file or a mistyped option: the message says it all. */
