@@ -20,8 +20,11 @@ const CARD_CHANNELS: ReadonlySet<string> = new Set([Channels.Msteams, Channels.W
 export function answerReply(answer: Answer, channelId: string | undefined): Reply {
   const [item] = answer.items;
   if (answer.status === 'answered' && answer.items.length === 1) {
-    const card = CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions, answer.quotes));
-    return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? leadSentence(answer.answer) : answer.answer);
+    // A partial answer says first what the plan does not say: the card shows it too, and so does its short text.
+    const notCovered = answer.notCovered?.statement;
+    const card = CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions, answer.quotes, notCovered));
+    const short = notCovered ?? leadSentence(answer.answer);
+    return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? short : answer.answer);
   }
   return textWithButtons(answer.answer, answer.suggestions);
 }
