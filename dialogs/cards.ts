@@ -11,6 +11,7 @@ const LABELS = {
     coUnits: '配合单位',
     deadlines: '时间要求',
     source: '出处',
+    askLead: '可咨询',
     none: '无',
     noDeadline: '未规定具体期限',
     due: (d: string) => `${d}前`,
@@ -21,6 +22,7 @@ const LABELS = {
     coUnits: 'Co-responsible',
     deadlines: 'Deadlines',
     source: 'Source',
+    askLead: 'Ask',
     none: 'None',
     noDeadline: 'No specific deadline',
     due: (d: string) => `due ${d}`,
@@ -31,16 +33,20 @@ const LABELS = {
 /**
  * An item as a card: what it is, the plan's sentences the answer quotes, who leads it (with
  * today's name), who works with it, its deadlines and where the plan says so, and buttons for the
- * questions people ask next.
+ * questions people ask next. `notCovered`, for a partial answer: the sentence that says what the plan does not say.
  */
 export function itemCard(
   item: ItemView,
   lang: Lang,
   nextQuestions: string[],
   quotes: readonly string[] = [],
+  notCovered?: string,
   answerId?: string,
 ): Record<string, unknown> {
   const l = LABELS[lang];
+  // A partial answer's card says first what the plan does not say, and whom to ask (the lead, today's name).
+  const gap = notCovered ? [{ type: 'TextBlock', text: notCovered, color: 'Warning', weight: 'Bolder', wrap: true }] : [];
+  const askLead = notCovered && item.lead ? [{ title: l.askLead, value: unitName(item.lead, lang) }] : [];
   const deadlines = [...item.deadlines.map((d) => l.due(d.due)), ...item.recurring.map((r) => l.recurring(r.keyword))];
   return {
     type: 'AdaptiveCard',
@@ -56,6 +62,7 @@ export function itemCard(
         spacing: 'None',
         wrap: true,
       },
+      ...gap,
       ...quotes.map((quote) => ({ type: 'TextBlock', text: `「${quote}」`, wrap: true })),
       {
         type: 'FactSet',
@@ -64,6 +71,7 @@ export function itemCard(
           { title: l.coUnits, value: item.coUnits.map((u) => unitName(u, lang)).join(lang === 'en' ? '; ' : '、') || l.none },
           { title: l.deadlines, value: deadlines.join(lang === 'en' ? '; ' : '；') || l.noDeadline },
           { title: l.source, value: lang === 'en' ? item.citationEn : item.citation },
+          ...askLead,
         ],
       },
     ],

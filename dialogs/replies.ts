@@ -23,8 +23,11 @@ export function answerReply(answer: Answer, channelId: string | undefined, answe
   const [item] = answer.items;
   const { lang } = answer;
   if (answer.status === 'answered' && answer.items.length === 1) {
-    const card = CardFactory.adaptiveCard(itemCard(item, lang, answer.suggestions, answer.quotes, answerId));
-    return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? leadSentence(answer.answer) : answer.answer);
+    // A partial answer says first what the plan does not say: the card shows it too, and so does its short text.
+    const notCovered = answer.notCovered?.statement;
+    const card = CardFactory.adaptiveCard(itemCard(item, lang, answer.suggestions, answer.quotes, notCovered, answerId));
+    const short = notCovered ?? leadSentence(answer.answer);
+    return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? short : answer.answer);
   }
   if (!answerId) return textWithButtons(answer.answer, answer.suggestions);
   if (isDeclined(answer)) return textWithButtons(answer.answer, [say(lang, 'handoff.offer'), ...answer.suggestions]);

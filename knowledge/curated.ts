@@ -269,3 +269,34 @@ export type SpeechData = z.infer<typeof speechSchema>;
 export function loadSpeech(file = path.join(DATA_DIR, 'speech.json')): SpeechData {
   return readJson(file, speechSchema);
 }
+
+const askKindSchema = z.object({
+  kind: text,
+  /** What the plan does not say, as the reply names it: 《行动计划》没有规定{label}. */
+  label: z.object({ zh: text, en: text }),
+  zh: z.array(pattern).min(1),
+  en: z.array(pattern).min(1),
+  /** Text of an item that would answer the ask (a number of working days, an amount): the ask is then covered. */
+  answeredBy: z.array(pattern).min(1),
+});
+
+const asksSchema = z.object({
+  about: z.string().optional(),
+  kinds: z
+    .array(askKindSchema)
+    .min(1)
+    .superRefine((kinds, ctx) => {
+      const seen = new Set<string>();
+      for (const k of kinds) {
+        if (seen.has(k.kind)) ctx.addIssue({ code: 'custom', message: `ask kind ${k.kind} is listed twice` });
+        seen.add(k.kind);
+      }
+    }),
+});
+
+export type AskKindData = z.infer<typeof askKindSchema>;
+
+/** asks.json: the specific asks of a question beyond its topic (materials, days, amounts …) and what in an item's text answers each. */
+export function loadAsks(file = path.join(DATA_DIR, 'asks.json')): AskKindData[] {
+  return readJson(file, asksSchema).kinds;
+}

@@ -7,12 +7,14 @@ import {
   type DirectoryUnit,
   type EnglishOverlay,
   loadDirectory,
+  loadAsks,
   loadIntentExamples,
   loadOverlay,
   loadScope,
   loadSpeech,
 } from './curated';
 import type { Plan } from './plan/types';
+import { AskReader, type SpecificAsk } from './understand/asks';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
@@ -42,6 +44,23 @@ export interface Speaker {
 
 export type AnswerStatus = 'answered' | 'clarify' | 'unknown' | 'out_of_scope' | 'chitchat';
 
+/**
+ * How far the plan's text answers what was asked: `full` (who leads, what the plan says of a topic,
+ * its deadlines), `partial` (the plan covers the topic but not the specific ask: the documents, the
+ * days, the amount …); null for an answer from no item (unknown, out of scope, a clarification).
+ */
+export type Coverage = 'full' | 'partial';
+
+/** What a partial answer's item does not say, and who can say it: the hand-off to a unit starts here. */
+export interface NotCovered {
+  /** The specific asks the plan does not answer, as the reply names them (申报材料, processing times). */
+  asks: string[];
+  /** The sentence that says so, in the question's language: 《行动计划》没有规定…。 */
+  statement: string;
+  /** The unit to ask (the item's lead, as the plan names it; today's name is in the item's view); null when the item has none. */
+  unit: string | null;
+}
+
 export interface Answer {
   question: string;
   lang: Lang;
@@ -62,7 +81,13 @@ export interface Answer {
   context: AnswerContext;
   /** Asked by a zone's contact about their own zone: the dialog adds the zone's own assessment result. */
   aboutOwnZone?: boolean;
+  coverage: Coverage | null;
+  /** Set when coverage is partial. */
+  notCovered?: NotCovered;
 }
+
+/** An answer as the steps before composing make it; coverage, when none is set, follows from the status. */
+type Draft = Omit<Answer, 'question' | 'lang' | 'truncated' | 'coverage'> & { coverage?: Coverage | null };
 
 /**
  * When the best item is evidence enough, set on the project's own question sets (see the README):
@@ -76,6 +101,11 @@ const CLARIFY_COVERAGE = 0.3;
 const SINGLE_COVERAGE = 0.4;
 const CERTAIN_COVERAGE = 0.8;
 const CLEAR_MARGIN = 1.3;
+/**
+ * An item found by its topic words answers a specific ask partly only with this much score: a
+ * lower one shares a word or two with the question (出口 of 出口退税), not its topic.
+ */
+const SPECIFIC_SCORE = 4;
 /** A classifier probability at which its intent is taken at its word. */
 const SURE_INTENT = 0.95;
 const ITEM_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'content', 'original', 'deadline', 'procedure', 'assessment']);
@@ -111,6 +141,7 @@ export class AnswerEngine {
   private readonly home: string[];
   private readonly contacts: string[];
   private readonly speech: SpeechReader;
+  private readonly asks: AskReader;
   /** The item that says what the plan asks of every zone. */
   private readonly zoneItem: string;
 
@@ -133,19 +164,21 @@ export class AnswerEngine {
       throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
     this.speech = new SpeechReader(speech);
     this.zoneItem = speech.ownZone.item;
+    this.asks = new AskReader(loadAsks(path.join(dataDir, 'asks.json')));
   }
 
   answer(raw: string, given: AnswerContext = {}, speaker: Speaker = {}): Answer {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result = q.match
+    const result: Draft = q.match
       ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker))
       : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
-    return { ...base, ...result, answer, context: { ...about, lang: q.lang } };
+    const coverage = result.coverage !== undefined ? result.coverage : result.status === 'answered' ? 'full' : null;
+    return { ...base, ...result, coverage, answer, context: { ...about, lang: q.lang } };
   }
 
   /** How to use the assistant: the text a question like "how do I use this?" is answered with. */
@@ -189,12 +222,7 @@ export class AnswerEngine {
     return { units: (speaker.units ?? []).filter((u) => this.views.units.has(u)), zones: speaker.zones ?? [] };
   }
 
-  private understand(
-    text: string,
-    lang: Lang,
-    context: AnswerContext,
-    speaker: Required<Speaker>,
-  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private understand(text: string, lang: Lang, context: AnswerContext, speaker: Required<Speaker>): Draft {
     const speech = this.speech.read(text, lang);
     const found = this.mentionsOf(text, speech);
     const assumed = found.length ? null : this.assumedUnit(speech, speaker);
@@ -234,21 +262,18 @@ export class AnswerEngine {
     return top.intent === 'unit_leads' || top.intent === 'unit_involved' ? mention : null;
   }
 
-  private interpret(
-    text: string,
-    lang: Lang,
-    context: AnswerContext,
-    speech: Speech,
-    mentions: UnitMention[],
-  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private interpret(text: string, lang: Lang, context: AnswerContext, speech: Speech, mentions: UnitMention[]): Draft {
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
       ...refs.spans.map((s) => ({ ...s, token: ITEM_TOKEN })),
     ];
     const intents = this.classifier.classify(speech.ask, masks);
+    // What is asked beyond the topic (哪些材料, 几个工作日) is no topic: items are found by the rest.
+    const specific = this.asks.read(speech.ask, lang);
+    const askSpans = specific.flatMap((a) => a.spans.map((span) => ({ ...span, token: '' })));
     const query = this.retriever.query(
-      blank(speech.ask, masks),
+      blank(speech.ask, [...masks, ...askSpans]),
       mentions.map((m) => m.text),
       blank(speech.aside, masks),
     );
@@ -268,9 +293,12 @@ export class AnswerEngine {
     // alone, unless it names a unit or a part of the plan to look in.
     const anchored = asked(query) > 0 || mentions.length > 0 || section !== null;
     const hits = anchored ? ranked.filter((h) => h.itemId !== DOCUMENT_ID) : [];
-    const signal = { text, speech, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument };
+    const signal = { text, speech, lang, context, mentions, refs, masks, intents, query, hits, aboutDocument, specific };
+    // A specific ask about a topic the plan covers is answered partly, even an ask for contact
+    // details; but the phone of an office (招商局, bureau) is no topic of the plan.
+    const coveredTopic = specific.length > 0 && isTopical(hits[0]) && !UNIT_LIKE.test(text);
 
-    if (!refs.itemIds.length && this.contacts.some((w) => containsWord(text, w))) {
+    if (!refs.itemIds.length && !coveredTopic && this.contacts.some((w) => containsWord(text, w))) {
       return this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(lang));
     }
     // A fact about the world now (a price, a ranking, a visa), however many of the plan's words it uses.
@@ -298,7 +326,38 @@ export class AnswerEngine {
         ),
       );
     if (intent === 'unit_leads' || intent === 'unit_involved') return this.unitAnswer(intent, signal);
-    return this.itemAnswer(intent, signal);
+    return this.judgeCoverage(this.itemAnswer(intent, signal), signal);
+  }
+
+  /**
+   * A specific ask (the documents, the days, the amount) that the answering item's text does not
+   * answer makes the answer partial: it says so first, then what the item says, then whom to ask.
+   * An item found by its topic words must cover the topic itself, not share a word with it (商标 of
+   * 2.2 for 仿冒商标): otherwise the answer is "I don't know", not a partial one.
+   */
+  private judgeCoverage(result: Draft, s: Signal): Draft {
+    const [v] = result.items;
+    if (result.status !== 'answered' || result.items.length !== 1 || !s.specific.length) return result;
+    const missing = this.asks.unanswered(s.specific, v.text);
+    if (!missing.length) return result;
+    const byTopic = !s.refs.itemIds.length && asked(s.query) > 0;
+    if (
+      byTopic &&
+      !isTopical(
+        s.hits.find((h) => h.itemId === v.id),
+        SPECIFIC_SCORE,
+      )
+    ) {
+      return this.reply(result.intent, 'unknown', this.composer.unknown(s.lang, 'no_match'));
+    }
+    const labels = missing.map((a) => a.label);
+    const reply = this.composer.partial(v, s.lang, labels, { text: result.answer, suggestions: result.suggestions });
+    return {
+      ...result,
+      answer: reply.text,
+      coverage: 'partial',
+      notCovered: { asks: labels, statement: reply.statement, unit: v.lead?.name ?? null },
+    };
   }
 
   /**
@@ -327,15 +386,18 @@ export class AnswerEngine {
     const evident = pointed || s.mentions.length > 0 || topical;
     // The plan's own words, all accounted for by one item, outweigh even a confident out-of-scope guess.
     const certain = !!s.hits[0] && s.hits[0].score >= STRONG_SCORE && s.hits[0].coverage >= CERTAIN_COVERAGE;
-    if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && ((evident && top.p < 0.9) || certain)) {
+    // A specific ask about a topic the plan covers (要多大面积) looks out of scope only by its ask.
+    const specificOnTopic = s.specific.length > 0 && isTopical(s.hits[0]);
+    if ((intent === 'out_of_scope' || CHITCHAT.has(intent)) && ((evident && top.p < 0.9) || certain || specificOnTopic)) {
       intent = best(s.intents, (i) => i !== 'out_of_scope' && !CHITCHAT.has(i));
     }
     // A question that does not say what it asks (a bare topic, a bare unit) asks what the plan says of it.
     if (FRAMED_INTENTS.has(intent) && !this.classifier.hasCue(s.text, intent)) {
       intent = s.mentions.length && !pointed && !topical ? 'unit_involved' : 'content';
     }
-    // The document has no lead, deadline or units: only an open question can be about it.
-    if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent)) return 'document';
+    // The document has no lead, deadline or units: only an open question can be about it; and its
+    // front matter answers no specific ask (the weights of the indicators), which an item's topic may.
+    if (s.aboutDocument && !pointed && !s.mentions.length && OPEN_INTENTS.has(intent) && !specificOnTopic) return 'document';
     const aboutTask = pointed || topical;
     if (intent === 'unit_leads' || intent === 'unit_involved') {
       if (s.mentions.length && !aboutTask) return this.unitQuestion(s);
@@ -359,6 +421,13 @@ export class AnswerEngine {
   }
 
   private unitAnswer(intent: Intent, s: Signal) {
+    // A specific ask about a unit (海关AEO认证要什么条件？, 商务厅哪个处？) is not answered by the unit's tasks.
+    if (s.specific.length) {
+      const contact = this.contacts.some((w) => containsWord(s.text, w));
+      return contact
+        ? this.reply('out_of_scope', 'out_of_scope', this.composer.noContacts(s.lang))
+        : this.reply(intent, 'unknown', this.composer.unknown(s.lang, 'no_match'));
+    }
     if (!s.mentions.length) {
       const namesAUnit = UNIT_LIKE.test(s.text);
       return this.reply(intent, 'unknown', this.composer.unknown(s.lang, namesAUnit ? 'no_unit' : 'no_match'));
@@ -552,6 +621,8 @@ interface Signal {
   query: Query;
   hits: Hit[];
   aboutDocument: boolean;
+  /** What the question asks beyond its topic. */
+  specific: SpecificAsk[];
 }
 
 type Target =

@@ -4,7 +4,7 @@ import { AnswerEngine } from './engine';
 import { type BuildReport, DEFAULT_SOURCE, ensureKnowledgeBase } from './store';
 
 export { AnswerEngine } from './engine';
-export type { Answer, AnswerContext, AnswerStatus, Speaker } from './engine';
+export type { Answer, AnswerContext, AnswerStatus, Coverage, NotCovered, Speaker } from './engine';
 export type { ItemView, UnitView } from './answer/views';
 export { recurringLabel, unitName, unitNamer } from './answer/compose';
 export { type AnswerLog, type AnswerRecord, type LoggedAnswer, SqlAnswerLog, type Vote, type VoteOutcome } from './feedback';

@@ -391,6 +391,21 @@ export class Composer {
     return { text: `${say(lang, 'answer.worldFact', { what })}\n${help.text}`, suggestions: help.suggestions };
   }
 
+  /**
+   * A reply whose item covers the topic but not the specific ask (`what`: the asks' labels): it says
+   * first what the plan does not say, then what it says nearby (`nearby`, as today), then whom to ask,
+   * the item's lead by today's name.
+   */
+  partial(v: ItemView, lang: Lang, what: string[], nearby: Reply): Reply & { statement: string } {
+    const asks = what.join(say(lang, 'list.and'));
+    const statement = say(lang, 'answer.partial', { what: asks });
+    const wayOn = v.lead
+      ? say(lang, 'answer.partial.wayOn', { what: asks, lead: unitName(v.lead, lang) })
+      : say(lang, 'answer.partial.wayOnNoLead', { what: asks });
+    const opening = `${statement}${lang === 'en' ? ' ' : ''}${say(lang, 'answer.partial.nearby')}`;
+    return { ...nearby, text: [opening, nearby.text, wayOn].join('\n'), statement };
+  }
+
   /** A question for people or contact details: the plan names departments only. */
   noContacts(lang: Lang): Reply {
     const help = this.help(lang);

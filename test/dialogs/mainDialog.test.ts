@@ -334,3 +334,45 @@ describe('a long first-person question', () => {
     expect(coUnits.text).toContain('3.2');
   });
 });
+
+describe('a partial answer: what the plan does not say, what it says nearby, whom to ask', () => {
+  test('in Chinese: the text and the card say first what the plan does not say; 原文 still quotes the cited sentence', async () => {
+    const c = conversation('webchat');
+    const a = await c.say('环评审批一般要多少个工作日？');
+    expect(a.text).toBe('《行动计划》没有规定办理时限。');
+    const blocks = a.card!.body.map((b) => b.text ?? '');
+    expect(blocks[2]).toBe('《行动计划》没有规定办理时限。');
+    const quoted = blocks.filter((t) => t.startsWith('「')).map((t) => t.slice(1, -1));
+    expect(quoted.length).toBeGreaterThan(0);
+    expect(a.facts['牵头单位']).toBe('省商务厅');
+    expect(a.facts['可咨询']).toBe('省商务厅');
+
+    const plain = await conversation('sms').say('环评审批一般要多少个工作日？');
+    expect(plain.text.split('\n')[0]).toBe('《行动计划》没有规定办理时限。与此相关的是：');
+    for (const q of quoted) expect(plain.text).toContain(q);
+    expect(plain.text).toContain('请向负责这项工作的牵头单位省商务厅咨询');
+
+    const original = await c.say('原文');
+    const originalText = original.card!.body.map((b) => b.text ?? '').join('\n');
+    for (const q of quoted) expect(originalText).toContain(q);
+    expect(original.card?.body[0].text).toBe('5.2 优化服务环境');
+    expect(original.facts['可咨询']).toBeUndefined();
+  });
+
+  test('in English: the same on the card, and the original-text button quotes the cited sentence', async () => {
+    const c = conversation('webchat');
+    const a = await c.say('How many working days does the one-window acceptance take?');
+    expect(a.text).toBe('The plan does not set out processing times.');
+    expect(a.card!.body[2].text).toBe('The plan does not set out processing times.');
+    expect(a.facts.Ask).toBe('Department of Commerce of Shandong Province (省商务厅)');
+    const quoted = a
+      .card!.body.map((b) => b.text ?? '')
+      .filter((t) => t.startsWith('「'))
+      .map((t) => t.slice(1, -1));
+    expect(quoted).toHaveLength(1);
+
+    const original = await c.say({ type: 'message', value: a.card?.actions[2].data });
+    expect(original.text).toMatch(/^Original text of item 5\.2/);
+    expect(original.card!.body.map((b) => b.text ?? '').join('\n')).toContain(quoted[0]);
+  });
+});

@@ -23,7 +23,9 @@ export function questionSets(): string[] {
 export function answerLines(engine: AnswerEngine): string[] {
   return questionSets().flatMap((set) =>
     readCases(path.join(EVAL_DIR, set)).map((c) => {
-      const { question, lang, intent, status, taskIds, departments, answer, suggestions, truncated, context } = engine.answer(c.q);
+      const { question, lang, intent, status, coverage, taskIds, departments, answer, suggestions, truncated, context } = engine.answer(
+        c.q,
+      );
       return JSON.stringify({
         set,
         id: c.id,
@@ -31,6 +33,7 @@ export function answerLines(engine: AnswerEngine): string[] {
         lang,
         intent,
         status,
+        coverage,
         taskIds,
         departments,
         answer,

@@ -12,6 +12,8 @@ export interface EvalCase {
   allow?: string[];
   lead?: string;
   mention?: string[];
+  /** How far the plan answers the question (specific.jsonl): none is an answer from no item. */
+  coverage?: 'full' | 'partial' | 'none';
 }
 
 export function readCases(file: string): EvalCase[] {
@@ -69,4 +71,9 @@ export function judge(c: EvalCase, a: Answer): string[] {
   for (const m of c.mention ?? []) if (!m.split('|').some((alt) => a.answer.includes(alt))) why.push(`answer lacks ${m}`);
   if (c.lang === 'en' && !isEnglish(a.answer)) why.push('answer not in English');
   return why;
+}
+
+/** Whether the answer's coverage is the one labelled; true for a question without a label. */
+export function coverageMatches(c: EvalCase, a: Answer): boolean {
+  return c.coverage === undefined || (a.coverage ?? 'none') === c.coverage;
 }

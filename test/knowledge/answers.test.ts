@@ -308,3 +308,52 @@ test('税务部门, the merged tax authority, is the plan’s two tax bureaus, n
   expect(a.departments).toEqual(['省地税局', '省国税局']);
   expect(a.taskIds).toEqual(['5.2']);
 });
+
+describe('coverage: whether the plan answers what was asked', () => {
+  test('the plan answers who leads: coverage full', () => {
+    expect(engine.answer('谁牵头土地任务？').coverage).toBe('full');
+    expect(engine.answer('Who leads the land-use task?').coverage).toBe('full');
+  });
+
+  test('a specific ask on a topic the plan covers: partial, saying first what the plan does not say, then the sentence, then whom to ask', () => {
+    const a = engine.answer('环评审批一般要多少个工作日？');
+    expect(a.status).toBe('answered');
+    expect(a.coverage).toBe('partial');
+    const lines = a.answer.split('\n');
+    expect(lines[0]).toBe('《行动计划》没有规定办理时限。与此相关的是：');
+    expect(lines[1]).toContain('《行动计划》二（五）2');
+    expect(a.quotes.length).toBeGreaterThan(0);
+    for (const q of a.quotes) expect(a.answer).toContain(q);
+    expect(lines.at(-1)).toBe('具体的办理时限，请向负责这项工作的牵头单位省商务厅咨询。');
+    expect(a.notCovered).toEqual({ asks: ['办理时限'], statement: '《行动计划》没有规定办理时限。', unit: '省商务厅' });
+  });
+
+  test('in English, the same order, the lead by its English name', () => {
+    const a = engine.answer('How many working days does the one-window acceptance take?');
+    expect(a.coverage).toBe('partial');
+    expect(a.answer).toMatch(/^The plan does not set out processing times\. What it does say on the subject:\n/);
+    expect(a.answer.split('\n').at(-1)).toBe(
+      'For processing times, ask the unit that leads this work: Department of Commerce of Shandong Province (省商务厅).',
+    );
+  });
+
+  test('a specific ask that only shares a word with an item (出口 of 出口退税) is not answered partly: unknown', () => {
+    const a = engine.answer('出口退税一般多少天能到账？要准备哪些单证？');
+    expect(a.status).toBe('unknown');
+    expect(a.coverage).toBeNull();
+    expect(a.taskIds).toEqual([]);
+  });
+
+  test('out of scope and clarifications carry no coverage', () => {
+    expect(engine.answer('山东现在最低工资标准是多少？').coverage).toBeNull();
+  });
+
+  test('specific.jsonl: no question the plan does not answer gets full; at least 85% get the labelled coverage', () => {
+    const cases = readCases(path.join(__dirname, '../eval/specific.jsonl'));
+    const answers = cases.map((c) => ({ c, a: engine.answer(c.q) }));
+    const fullForLess = answers.filter(({ c, a }) => c.coverage !== 'full' && a.coverage === 'full').map(({ c }) => c.id);
+    expect(fullForLess).toEqual([]);
+    const right = answers.filter(({ c, a }) => (a.coverage ?? 'none') === c.coverage).length;
+    expect(right / cases.length).toBeGreaterThanOrEqual(0.85);
+  });
+});
