@@ -69,6 +69,19 @@ const CONVERSATION = [
 ];
 const STATEFUL_ECHO = CONVERSATION.map((text) => `echo ${text}`);
 const PING = Array<string>(CONVERSATION.length).fill('ping');
+/** Votes and hand-offs between questions: each 确认 makes a hand-off (to 省商务厅, which has no contacts here). */
+const FEEDBACK = [
+  '开发区食堂几点开饭？',
+  '转交相关部门',
+  '确认',
+  '谁牵头土地任务？',
+  '有用',
+  '没用',
+  '转交相关部门',
+  '取消',
+  '有用',
+  '园区建设谁牵头？',
+];
 
 const TARGET_RATIO = 0.9;
 const TARGET_REST_MB = 180;
@@ -85,6 +98,7 @@ interface Round {
   echo: Load;
   questions: Load;
   ping: Load;
+  feedback: Load;
 }
 
 async function main(): Promise<void> {
@@ -113,7 +127,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < Number(values.rounds); i++) {
       const echo = await run(url, STATEFUL_ECHO, duration, connections, server.pid);
       const questions = await run(url, CONVERSATION, duration, connections, server.pid);
-      rounds.push({ echo, questions, ping: await run(url, PING, duration, connections, server.pid) });
+      const ping = await run(url, PING, duration, connections, server.pid);
+      rounds.push({ echo, questions, ping, feedback: await run(url, FEEDBACK, duration, connections, server.pid) });
     }
     report(rounds, duration, connections, restMb);
   } finally {
@@ -135,7 +150,8 @@ async function run(url: string, turns: string[], duration: number, connections: 
       connections,
       duration,
       requests: turns.map(turnRequest),
-      verifyBody: (body: string) => body.includes('"activities":[{"type":"message"'),
+      // A reply made from a plain string lists its text before its type.
+      verifyBody: (body: string) => body.startsWith('{"activities":[{') && body.includes('"type":"message"'),
     });
     return { result, maxRssMb, cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, result.requests.total) };
   } finally {
@@ -184,7 +200,7 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
   const median = (values: number[]) => [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
   const ratios = rounds.map((r) => r.questions.result.requests.average / r.echo.result.requests.average);
   const ratio = median(ratios);
-  const maxRss = Math.max(...rounds.flatMap((r) => [r.echo.maxRssMb, r.questions.maxRssMb, r.ping.maxRssMb]));
+  const maxRss = Math.max(...rounds.flatMap((r) => [r.echo.maxRssMb, r.questions.maxRssMb, r.ping.maxRssMb, r.feedback.maxRssMb]));
   const row = (cells: Array<string | number>) => cells.map((c, i) => (i === 0 ? String(c).padEnd(24) : String(c).padStart(11))).join('');
   const line = (name: string, l: Load) =>
     row([
@@ -209,6 +225,7 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
       line(`${i + 1}. stateful echo`, r.echo),
       line(`${i + 1}. questions (10 turns)`, r.questions),
       line(`${i + 1}. ping (stateless)`, r.ping),
+      line(`${i + 1}. feedback and hand-offs`, r.feedback),
     ]),
     '',
     `question throughput / stateful echo throughput per round: ${ratios.map(percent).join(', ')}`,
@@ -223,7 +240,7 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
   const perRound = (pick: (r: Round) => Load) => rounds.map((r) => pick(r).result.requests.average.toFixed(0)).join(' / ');
   const p99s = (pick: (r: Round) => Load) => rounds.map((r) => pick(r).result.latency.p99).join(' / ');
   const failures = rounds
-    .flatMap((r) => [r.echo, r.questions, r.ping])
+    .flatMap((r) => [r.echo, r.questions, r.ping, r.feedback])
     .reduce((n, l) => n + l.result.errors + l.result.timeouts + l.result.non2xx + l.result.mismatches, 0);
   const setting = `${connections} connections, ${rounds.length} rounds of ${duration} s`;
   printFigure({
@@ -240,6 +257,13 @@ function report(rounds: Round[], duration: number, connections: number, restMb: 
     what: 'HTTP, stateless echo (`ping`, no state write), same rounds',
     measured: `${perRound((r) => r.ping)} req/s, p99 ${p99s((r) => r.ping)} ms`,
     target: '—',
+  });
+  printFigure({
+    what: 'HTTP, feedback and hand-off turns (有用/没用, 转交相关部门, 确认, among questions), same rounds',
+    measured: `${perRound((r) => r.feedback)} req/s, p99 ${p99s((r) => r.feedback)} ms; per round ${rounds
+      .map((r) => percent(r.feedback.result.requests.average / r.questions.result.requests.average))
+      .join(', ')} of the question turns`,
+    target: 'no more than a question turn costs',
   });
   printFigure({
     what: 'HTTP, question turns / stateful echo, per round',
