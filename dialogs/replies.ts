@@ -19,6 +19,8 @@ const CARD_CHANNELS: ReadonlySet<string> = new Set([Channels.Msteams, Channels.W
  */
 export function answerReply(answer: Answer, channelId: string | undefined): Reply {
   const [item] = answer.items;
+  // A published FAQ entry: its text ends with the unit's citation (来源：省商务厅答复（…）), no item card.
+  if (answer.faqIds.length) return MessageFactory.text(answer.answer);
   if (answer.status === 'answered' && answer.items.length === 1) {
     const card = CardFactory.adaptiveCard(itemCard(item, answer.lang, answer.suggestions, answer.quotes));
     return MessageFactory.attachment(card, channelId && CARD_CHANNELS.has(channelId) ? leadSentence(answer.answer) : answer.answer);

@@ -12,7 +12,9 @@ import {
   loadScope,
   loadSpeech,
 } from './curated';
+import type { FaqEntry } from './faq';
 import type { Plan } from './plan/types';
+import { FaqMatcher } from './understand/faqMatch';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
@@ -62,6 +64,8 @@ export interface Answer {
   context: AnswerContext;
   /** Asked by a zone's contact about their own zone: the dialog adds the zone's own assessment result. */
   aboutOwnZone?: boolean;
+  /** The FAQ entries the answer is from (a unit's published reply, not the plan); empty for the plan's answers. */
+  faqIds: string[];
 }
 
 /**
@@ -86,6 +90,8 @@ const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commiss
 const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original']);
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
+/** Where the plan gives no answer, an FAQ entry may: it never replaces an answer, a clarification or chit-chat. */
+const FAQ_MAY_ANSWER: ReadonlySet<AnswerStatus> = new Set(['unknown', 'out_of_scope']);
 
 export interface EngineData {
   plan: Plan;
@@ -113,6 +119,7 @@ export class AnswerEngine {
   private readonly speech: SpeechReader;
   /** The item that says what the plan asks of every zone. */
   private readonly zoneItem: string;
+  private faq: FaqMatcher;
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -133,19 +140,42 @@ export class AnswerEngine {
       throw new CuratedDataError('speech.json', [`ownZone.item ${speech.ownZone.item} is not an item of the plan`]);
     this.speech = new SpeechReader(speech);
     this.zoneItem = speech.ownZone.item;
+    this.faq = new FaqMatcher(this.lexicon, (t) => this.retriever.rarity(t), []);
+  }
+
+  /**
+   * The published FAQ entries, replacing those given before: called at start and after every
+   * change (a server in another process polls the store's revision, see knowledge/index.ts).
+   */
+  setFaq(entries: readonly FaqEntry[]): void {
+    this.faq = new FaqMatcher(this.lexicon, (t) => this.retriever.rarity(t), entries);
   }
 
   answer(raw: string, given: AnswerContext = {}, speaker: Speaker = {}): Answer {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result = q.match
+    const planned = q.match
       ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker))
       : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const result = {
+      faqIds: [] as string[],
+      ...planned,
+      ...(FAQ_MAY_ANSWER.has(planned.status) ? this.faqAnswer(planned.intent, q.match, q.lang) : {}),
+    };
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
     return { ...base, ...result, answer, context: { ...about, lang: q.lang } };
+  }
+
+  /** A published entry's answer, cited as its unit's reply (with the unit's name today), when one matches. */
+  private faqAnswer(intent: Intent, match: string, lang: Lang): (PlanAnswer & { faqIds: string[] }) | undefined {
+    const hit = match ? this.faq.best(match, lang) : null;
+    if (!hit) return undefined;
+    const { entry } = hit;
+    const reply = this.composer.faq(entry.answer, this.views.unit(entry.unit), entry.sourceDate, lang);
+    return { ...this.reply(intent, 'answered', reply), departments: [entry.unit], faqIds: [entry.id] };
   }
 
   /** How to use the assistant: the text a question like "how do I use this?" is answered with. */
@@ -179,12 +209,7 @@ export class AnswerEngine {
     return { units: (speaker.units ?? []).filter((u) => this.views.units.has(u)), zones: speaker.zones ?? [] };
   }
 
-  private understand(
-    text: string,
-    lang: Lang,
-    context: AnswerContext,
-    speaker: Required<Speaker>,
-  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private understand(text: string, lang: Lang, context: AnswerContext, speaker: Required<Speaker>): PlanAnswer {
     const speech = this.speech.read(text, lang);
     const found = this.mentionsOf(text, speech);
     const assumed = found.length ? null : this.assumedUnit(speech, speaker);
@@ -224,13 +249,7 @@ export class AnswerEngine {
     return top.intent === 'unit_leads' || top.intent === 'unit_involved' ? mention : null;
   }
 
-  private interpret(
-    text: string,
-    lang: Lang,
-    context: AnswerContext,
-    speech: Speech,
-    mentions: UnitMention[],
-  ): Omit<Answer, 'question' | 'lang' | 'truncated'> {
+  private interpret(text: string, lang: Lang, context: AnswerContext, speech: Speech, mentions: UnitMention[]): PlanAnswer {
     const refs = this.references.find(text);
     const masks: Mask[] = [
       ...mentions.map((m) => ({ start: m.start, end: m.end, token: UNIT_TOKEN })),
@@ -529,6 +548,9 @@ export class AnswerEngine {
     };
   }
 }
+
+/** An answer as the plan gives it, before the question's own fields and any FAQ entry are added. */
+type PlanAnswer = Omit<Answer, 'question' | 'lang' | 'truncated' | 'faqIds'>;
 
 interface Signal {
   text: string;
