@@ -97,9 +97,10 @@ export class SqlFaqStore implements FaqStore {
     return row ? entryOf(row) : null;
   }
 
-  add(input: FaqInput): Promise<FaqEntry> {
+  // async: a refused entry is a rejected promise, as every other failure of the store is.
+  async add(input: FaqInput): Promise<FaqEntry> {
     const entry = this.checked(input);
-    return this.db.transaction(async () => {
+    return await this.db.transaction(async () => {
       const id = await this.nextId();
       await this.insert({ ...entry, id });
       await this.touch();
@@ -131,10 +132,10 @@ export class SqlFaqStore implements FaqStore {
     });
   }
 
-  importEntries(rows: FaqCsvRow[]): Promise<{ added: number; replaced: number }> {
+  async importEntries(rows: FaqCsvRow[]): Promise<{ added: number; replaced: number }> {
     const problems = rows.flatMap((r) => entryProblems(r, this.isUnit).map((p) => `line ${r.line}: ${p}`));
     if (problems.length) throw new FaqError(problems);
-    return this.db.transaction(async () => {
+    return await this.db.transaction(async () => {
       let added = 0;
       let replaced = 0;
       for (const { line: _line, id, ...input } of rows) {
