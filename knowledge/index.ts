@@ -64,8 +64,13 @@ export async function openKnowledge(options: KnowledgeOptions = {}): Promise<Kno
 
 /** The FAQ store of a database, checking units against the plan's. */
 export function faqStoreFor(db: Database, plan: Plan): FaqStore {
+  return new SqlFaqStore(db, planUnitCheck(plan));
+}
+
+/** Whether a name is a unit of the plan, as the plan names it: what an FAQ entry's unit must be. */
+export function planUnitCheck(plan: Plan): (name: string) => boolean {
   const units = new Set(plan.items.flatMap((i) => i.units));
-  return new SqlFaqStore(db, (name) => units.has(name));
+  return (name) => units.has(name);
 }
 
 /**
