@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
 import type { Database } from '../db';
-import { SqlAnswerLog, openKnowledge } from '../knowledge';
+import { SqlAnswerLog, openKnowledge, refreshFaq } from '../knowledge';
 import { createScheduler } from '../scheduler';
 import { createAdapter, isLocalMode } from './adapter';
 import { ProactiveSender, createProactiveAdapter } from './proactive';
@@ -32,7 +32,7 @@ export async function startServer(
   settings: Settings,
   { logger = createLogger(settings.logLevel) }: { logger?: Logger } = {},
 ): Promise<RunningServer> {
-  const { db, engine } = await openKnowledge({
+  const { db, engine, faq } = await openKnowledge({
     dbPath: settings.dbPath,
     onBuilt: ({ items, tasks, units }, ms) =>
       logger.info({ event: 'knowledge_base_built', items, tasks, units, ms: Math.round(ms) }, 'knowledge base built from the plan'),
@@ -57,6 +57,10 @@ export async function startServer(
     const adapter = createAdapter(settings.auth, conversationState, logger);
     const reminders = settings.schedulerEnabled ? await scheduler.start() : undefined;
     const stopWatching = watchDatabase(db, logger, DATABASE_CHECK_MS);
+    // FAQ entries are published with the admin CLI, another process: the server reads their revision.
+    const stopFaq = refreshFaq(engine, faq, {
+      onError: (err) => logger.warn({ event: 'faq_refresh_failed', err: (err as Error).message }, 'FAQ entries not reloaded'),
+    });
 
     // @types/restify still describes restify 8's bunyan logger; restify 11 logs through pino.
     const server = restify.createServer({
@@ -90,6 +94,7 @@ export async function startServer(
     let closing: Promise<void> | undefined;
     const close = async () => {
       stopWatching();
+      stopFaq();
       webChat.close();
       await reminders?.stop();
       return stop(server, () => db.close(), logger);

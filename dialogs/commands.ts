@@ -47,6 +47,8 @@ const languageTable = z
     confirm: words,
     /** The admins' report of the last 30 days. */
     report: words,
+    /** Publishes an answered hand-off as an FAQ entry. */
+    faqPublish: words,
   })
   .strict();
 const commandWordsSchema = z
@@ -95,6 +97,7 @@ interface LanguageGrammar {
   milestone: RegExp;
   handoffReply: RegExp;
   handoffReassign: RegExp;
+  faqPublish: RegExp;
 }
 
 /** The period the chat's report covers. */
@@ -128,6 +131,7 @@ function grammarOf(lang: Lang, table: CommandWords['zh']): LanguageGrammar {
     // Read from the message as typed: a reply's line breaks and full-width punctuation are kept.
     handoffReply: new RegExp(`^(?:${alternatives(table.handoffReply)})\\s*${HANDOFF_REF}(?:[\\s:：,，]+([\\s\\S]*))?$`, 'i'),
     handoffReassign: new RegExp(`^(?:${alternatives(table.handoffReassign)}) ?${HANDOFF_REF}(?: (.*))?$`, 'is'),
+    faqPublish: new RegExp(`^(?:${alternatives(table.faqPublish)})(?: ?${HANDOFF_REF})?$`, 'i'),
   };
 }
 
@@ -214,6 +218,7 @@ function readSchedulerCommand(g: LanguageGrammar, text: string): SchedulerComman
   for (const pattern of g.assessment) if ((m = pattern.exec(text))) return { name: 'assessment', year: Number(m[1]) };
   if ((m = g.invite.exec(text))) return readInvite(g.table, m[1] ?? '');
   if ((m = g.milestone.exec(text))) return readMilestone(g.table, m[1] ?? '');
+  if ((m = g.faqPublish.exec(text))) return { name: 'faq-publish', ref: m[1] ? normalRef(m[1]) : '' };
   if ((m = g.handoffReassign.exec(text))) return { name: 'handoff-reassign', ref: normalRef(m[1]), unit: m[2]?.trim() ?? '' };
   return undefined;
 }

@@ -13,8 +13,10 @@ import {
   loadScope,
   loadSpeech,
 } from './curated';
+import type { FaqEntry } from './faq';
 import type { Plan } from './plan/types';
 import { AskReader, type SpecificAsk } from './understand/asks';
+import { FaqMatcher } from './understand/faqMatch';
 import { type Intent, IntentClassifier, type IntentScore, type Mask } from './understand/intents';
 import { ITEM_TOKEN, Lexicon, UNIT_TOKEN } from './understand/lexicon';
 import { type Lang, normalizeQuestion, foldForMatch } from './understand/normalize';
@@ -84,10 +86,15 @@ export interface Answer {
   coverage: Coverage | null;
   /** Set when coverage is partial. */
   notCovered?: NotCovered;
+  /** The FAQ entries the answer is from (a unit's published reply, not the plan); empty for the plan's answers. */
+  faqIds: string[];
 }
 
 /** An answer as the steps before composing make it; coverage, when none is set, follows from the status. */
-type Draft = Omit<Answer, 'question' | 'lang' | 'truncated' | 'coverage'> & { coverage?: Coverage | null };
+type Draft = Omit<Answer, 'question' | 'lang' | 'truncated' | 'coverage' | 'faqIds'> & {
+  coverage?: Coverage | null;
+  faqIds?: string[];
+};
 
 /**
  * When the best item is evidence enough, set on the project's own question sets (see the README):
@@ -116,6 +123,8 @@ const UNIT_LIKE = /[厅委局办]|银行|海关|department|bureau|office|commiss
 const FRAMED_INTENTS: ReadonlySet<Intent> = new Set(['lead', 'co_units', 'deadline', 'original']);
 const OPEN_INTENTS: ReadonlySet<Intent> = new Set(['document', 'content', 'procedure', 'assessment', 'out_of_scope']);
 const CHITCHAT: ReadonlySet<Intent> = new Set(['help', 'greeting', 'thanks']);
+/** Where the plan gives no answer, an FAQ entry may: it never replaces an answer, a clarification or chit-chat. */
+const FAQ_MAY_ANSWER: ReadonlySet<AnswerStatus> = new Set(['unknown', 'out_of_scope']);
 
 export interface EngineData {
   plan: Plan;
@@ -144,6 +153,7 @@ export class AnswerEngine {
   private readonly asks: AskReader;
   /** The item that says what the plan asks of every zone. */
   private readonly zoneItem: string;
+  private faq: FaqMatcher;
 
   constructor({ plan, directory = loadDirectory(), overlay = loadOverlay(), dataDir = DATA_DIR }: EngineData) {
     this.views = new PlanViews(plan, directory, overlay);
@@ -165,20 +175,43 @@ export class AnswerEngine {
     this.speech = new SpeechReader(speech);
     this.zoneItem = speech.ownZone.item;
     this.asks = new AskReader(loadAsks(path.join(dataDir, 'asks.json')));
+    this.faq = new FaqMatcher(this.lexicon, (t) => this.retriever.rarity(t), []);
+  }
+
+  /**
+   * The published FAQ entries, replacing those given before: called at start and after every
+   * change (a server in another process polls the store's revision, see knowledge/index.ts).
+   */
+  setFaq(entries: readonly FaqEntry[]): void {
+    this.faq = new FaqMatcher(this.lexicon, (t) => this.retriever.rarity(t), entries);
   }
 
   answer(raw: string, given: AnswerContext = {}, speaker: Speaker = {}): Answer {
     const context = this.known(given);
     const q = normalizeQuestion(raw, context.lang);
     const base = { question: q.text, lang: q.lang, truncated: q.truncated };
-    const result: Draft = q.match
+    const planned: Draft = q.match
       ? this.understand(q.match, q.lang, context, this.knownSpeaker(speaker))
       : this.reply('help', 'unknown', this.composer.unknown(q.lang, 'empty'));
+    const result: Draft = {
+      ...planned,
+      ...(FAQ_MAY_ANSWER.has(planned.status) ? this.faqAnswer(planned.intent, q.match, q.lang) : {}),
+    };
     const answer = q.truncated ? `${this.composer.truncationNote(q.lang)}\n${result.answer}` : result.answer;
     // An answer about no item (a greeting, an unknown) leaves what "it" was as it was.
     const about = result.context.itemId || result.context.itemIds ? result.context : { itemId: context.itemId, itemIds: context.itemIds };
     const coverage = result.coverage !== undefined ? result.coverage : result.status === 'answered' ? 'full' : null;
-    return { ...base, ...result, coverage, answer, context: { ...about, lang: q.lang } };
+    return { ...base, ...result, faqIds: result.faqIds ?? [], coverage, answer, context: { ...about, lang: q.lang } };
+  }
+
+  /** A published entry's answer, cited as its unit's reply (with the unit's name today), when one matches. */
+  private faqAnswer(intent: Intent, match: string, lang: Lang): Draft | undefined {
+    const hit = match ? this.faq.best(match, lang) : null;
+    if (!hit) return undefined;
+    const { entry } = hit;
+    const reply = this.composer.faq(entry.answer, this.views.unit(entry.unit), entry.sourceDate, lang);
+    // Coverage judges the plan's text; a unit's reply is not the plan.
+    return { ...this.reply(intent, 'answered', reply), departments: [entry.unit], faqIds: [entry.id], coverage: null };
   }
 
   /** How to use the assistant: the text a question like "how do I use this?" is answered with. */
@@ -608,6 +641,8 @@ export class AnswerEngine {
     };
   }
 }
+
+/** An answer as the plan gives it, before the question's own fields and any FAQ entry are added. */
 
 interface Signal {
   text: string;

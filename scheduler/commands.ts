@@ -1,6 +1,6 @@
 import type { AdminActions } from './admin';
 import type { Assessments } from './assessment';
-import type { AnswerLog } from '../knowledge';
+import { type AnswerLog, FaqError, type FaqStore, publishFromHandoff } from '../knowledge';
 import { type Clock, localDate, localDateTime } from './clock';
 import type { ContactBook } from './contacts';
 import { type HandoffDesk, MAX_REPLY_CHARS, type ReassignOutcome, type ReplyOutcome } from './handoffs';
@@ -37,7 +37,9 @@ export type SchedulerCommand =
   /** `转办列表`: the open hand-offs this conversation may see. */
   | { name: 'handoff-list' }
   /** `使用报告`: answers, votes and hand-offs of the last `days` days, for the admins. */
-  | { name: 'report'; days: number };
+  | { name: 'report'; days: number }
+  /** `发布问答 Q-…`: an admin publishes an answered hand-off as an FAQ entry; ref '' when none was typed. */
+  | { name: 'faq-publish'; ref: string };
 
 /** Who sent a command, from where. */
 export interface CommandCaller {
@@ -55,6 +57,7 @@ const ADMIN_COMMANDS = new Set<SchedulerCommand['name']>([
   'admin-usage',
   'handoff-reassign',
   'report',
+  'faq-publish',
 ]);
 
 export interface ChatCommandStores {
@@ -65,6 +68,7 @@ export interface ChatCommandStores {
   handoffs: HandoffDesk;
   units: UnitResolver;
   answers: AnswerLog;
+  faq: FaqStore;
   clock: Clock;
   timeZone: string;
 }
@@ -76,6 +80,7 @@ export class ChatCommands {
   private readonly admin: AdminActions;
   private readonly timeZone: string;
   private readonly answers: AnswerLog;
+  private readonly faq: FaqStore;
   private readonly clock: Clock;
   /** The hand-offs, which the dialogs also start (handoffs.create). */
   readonly handoffs: HandoffDesk;
@@ -92,6 +97,7 @@ export class ChatCommands {
       handoffs: this.handoffs,
       units: this.units,
       answers: this.answers,
+      faq: this.faq,
       clock: this.clock,
     } = stores);
   }
@@ -158,6 +164,8 @@ export class ChatCommands {
         return this.reassign(c, lang);
       case 'handoff-list':
         return this.handoffList(input, lang);
+      case 'faq-publish':
+        return this.publish(c.ref, lang);
       case 'report': {
         const to = this.clock.now();
         const report = await buildReport({ answers: this.answers, handoffs: this.handoffs }, to - c.days * 86_400_000, to);
@@ -180,6 +188,30 @@ export class ChatCommands {
     const lookup = this.units.resolve(c.unit);
     if (!lookup.ok) return replies.unknownUnit(lang, c.unit, lookup);
     return reassignText(lang, c.ref, await this.handoffs.reassign(c.ref, lookup.unit));
+  }
+
+  /** An answered hand-off becomes an FAQ entry: its question, the unit's reply, the day of the reply. */
+  private async publish(ref: string, lang: Lang): Promise<string> {
+    if (!ref) return say(lang, 'faq.publishUsage');
+    const h = await this.handoffs.byRef(ref);
+    if (!h) return say(lang, 'handoff.unknownRef', { ref });
+    if (h.status !== 'answered' || !h.reply || h.repliedAt === null) return say(lang, 'faq.notAnswered', { ref: h.ref });
+    const unit = h.repliedUnit ?? h.unit;
+    const input = {
+      questions: [h.question],
+      answer: h.reply,
+      unit,
+      sourceDate: localDate(h.repliedAt, this.timeZone),
+      handoffRef: h.ref,
+      lang: h.lang,
+    };
+    try {
+      const entry = await publishFromHandoff(this.faq, input);
+      return say(lang, 'faq.published', { ref: h.ref, id: entry.id, question: h.question, unit });
+    } catch (err) {
+      if (err instanceof FaqError) return say(lang, 'faq.invalid', { problems: err.problems.join('; ') });
+      throw err;
+    }
   }
 
   /** A liaison sees the hand-offs of its units, an admin all; nobody else any. */

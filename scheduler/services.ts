@@ -1,4 +1,4 @@
-import { type AnswerLog, type Plan, SqlAnswerLog } from '../knowledge';
+import { type AnswerLog, type Plan, SqlAnswerLog, faqStoreFor } from '../knowledge';
 import type { Database } from '../db';
 import { loadDirectory } from '../knowledge/curated';
 import { loadPlan } from '../knowledge/store';
@@ -65,6 +65,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     handoffs,
     units,
     answers,
+    faq: faqStoreFor(db, plan),
     clock,
     timeZone: config.timeZone,
   });

@@ -27,6 +27,24 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
       `,
     },
     {
+      version: 2,
+      // FAQ entries (knowledge/faq.ts): answers the plan's units gave to questions the plan does not answer.
+      // questions is a JSON array of the entry's variants; the revision row in kb_meta tells a running
+      // server that the entries changed (the admin CLI writes from another process).
+      sql: `
+        CREATE TABLE kb_faq (
+          id TEXT PRIMARY KEY,                      -- F-0001
+          lang TEXT NOT NULL CHECK (lang IN ('zh', 'en')),
+          questions TEXT NOT NULL,
+          answer TEXT NOT NULL,
+          unit TEXT NOT NULL,                       -- the plan's unit that answered, as the plan names it
+          source_date TEXT NOT NULL,                -- YYYY-MM-DD, the day of its answer
+          handoff_ref TEXT,                         -- the hand-off it was published from (Q-2026-0042)
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL);
+      `,
+    },
+    {
       version: 3,
       // Every answer given, with the question and the person's vote on it (knowledge/feedback.ts):
       // what the reports count and what 有用/没用 refers to. Kept FEEDBACK_RETENTION_DAYS.

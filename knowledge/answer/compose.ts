@@ -413,6 +413,12 @@ export class Composer {
   }
 
   /** No item answers with enough confidence: say so rather than send anyone to the wrong department. */
+  /** A unit's published reply (an FAQ entry), cited as that unit's, by its name today, never as the plan. */
+  faq(answer: string, unit: UnitView, sourceDate: string, lang: Lang): Reply {
+    const source = say(lang, 'answer.faqSource', { unit: unitName(unit, lang), date: sourceDate });
+    return { text: `${answer}\n${source}`, suggestions: [] };
+  }
+
   unknown(lang: Lang, reason: 'no_match' | 'no_unit' | 'empty'): Reply {
     return { text: say(lang, UNKNOWN[reason]), suggestions: this.help(lang).suggestions };
   }

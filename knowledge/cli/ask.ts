@@ -9,8 +9,8 @@ const USAGE = `usage: npm run --silent ask -- [--json] [--create] "问题"
        --create: make the database (DB_PATH) if it does not exist`;
 
 function toJson(a: Answer): string {
-  const { question, lang, intent, taskIds, departments, answer, status, suggestions, coverage } = a;
-  return JSON.stringify({ question, lang, intent, taskIds, departments, answer, status, suggestions, coverage });
+  const { question, lang, intent, taskIds, departments, answer, status, suggestions, coverage, faqIds } = a;
+  return JSON.stringify({ question, lang, intent, taskIds, departments, answer, status, suggestions, coverage, faqIds });
 }
 
 async function main(argv: string[]): Promise<number> {

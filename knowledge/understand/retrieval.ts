@@ -259,6 +259,16 @@ export class Retriever {
     return total ? covered / total : 1;
   }
 
+  /**
+   * How much a term says in any text, not only the plan's: its idf; a word the plan never uses
+   * as much as the plan's rarest, unless it is common in general Chinese. For FAQ matching.
+   */
+  rarity(term: string): number {
+    const idf = this.idf.get(term);
+    if (idf !== undefined) return idf;
+    return this.lexicon.isCommonWord(term) ? 1 : this.maxIdf;
+  }
+
   /** How much a term says (its idf), for picking the sentences that answer. */
   weight(term: string): number {
     return this.idf.get(term) ?? 0;

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseFileError, openDatabase } from '../../db';
-import { ensureKnowledgeBase } from '../../knowledge';
+import { FaqError, ensureKnowledgeBase, faqCsv, faqStoreFor, parseFaqCsv, planUnitCheck } from '../../knowledge';
 import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDate, localDateTime } from '../clock';
 import { ConfigError } from '../config';
@@ -19,6 +19,9 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- milestone remove --id N
        npm run admin -- progress [--task 4.3]
        npm run admin -- assessment import FILE.csv
+       npm run admin -- faq list
+       npm run admin -- faq import FILE.csv
+       npm run --silent admin -- faq export [FILE.csv]
        npm run admin -- contacts
        npm run admin -- outbox
        npm run admin -- report [--days 30] [--json]
@@ -45,6 +48,8 @@ type Values = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositi
 
 /** A mistake in what the admin typed: printed without a stack, exit code 1. */
 class InputError extends Error {}
+/** A command given without what it needs: printed with the usage, exit code 2. */
+class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const { positionals, values } = parseArgs({ args: argv, allowPositionals: true, options: OPTIONS });
@@ -62,17 +67,25 @@ async function main(argv: string[]): Promise<number> {
   console.error(`database: ${path.resolve(db.file)}`);
   try {
     const services = await openServices({ db, plan: await ensureKnowledgeBase(db) });
-    const run = COMMANDS[command === 'milestone' || command === 'assessment' ? `${command} ${sub ?? ''}` : command];
+    const run = COMMANDS[WITH_SUBCOMMANDS.has(command) ? `${command} ${sub ?? ''}` : command];
     if (!run) {
       console.error(`unknown command “${positionals.join(' ')}”\n${USAGE}`);
       return 2;
     }
-    await run(services, values, file);
+    try {
+      await run(services, values, file);
+    } catch (err) {
+      if (!(err instanceof UsageError)) throw err;
+      console.error(`error: ${err.message}\n${USAGE}`);
+      return 2;
+    }
     return 0;
   } finally {
     await db.close();
   }
 }
+
+const WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['milestone', 'assessment', 'faq']);
 
 const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promise<void>> = {
   invite: async (s, v) => {
@@ -122,6 +135,31 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     }
     console.log(`${enqueued} messages queued for the zones' contacts, 省商务厅 and the admins`);
   },
+  'faq list': async (s) => {
+    const entries = await faqStoreFor(s.db, s.plan).list();
+    if (!entries.length) console.log('no FAQ entries');
+    for (const e of entries) {
+      console.log(
+        `${e.id} ${e.lang} ${e.unit} ${e.sourceDate}${e.handoffRef ? ` (from ${e.handoffRef})` : ''}: ${e.questions.join(' | ')}`,
+      );
+    }
+  },
+  'faq import': async (s, _v, file) => {
+    if (!file) throw new UsageError('faq import needs the CSV file');
+    const rows = parseFaqCsv(fs.readFileSync(file), planUnitCheck(s.plan));
+    const { added, replaced } = await faqStoreFor(s.db, s.plan).importEntries(rows);
+    console.log(`${added} FAQ entries added, ${replaced} replaced; a running bot picks them up within seconds`);
+  },
+  'faq export': async (s, _v, file) => {
+    const entries = await faqStoreFor(s.db, s.plan).list();
+    const csv = faqCsv(entries);
+    if (!file) {
+      process.stdout.write(csv);
+      return;
+    }
+    fs.writeFileSync(file, csv);
+    console.log(`${entries.length} FAQ entries written to ${file}`);
+  },
   contacts: async (s) => {
     const contacts = await s.contacts.list();
     if (!contacts.length) console.log('no contacts');
@@ -161,7 +199,8 @@ function idOf(value: string | undefined): number {
 main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err: unknown) => {
-    if (err instanceof AssessmentCsvError) console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
+    if (err instanceof AssessmentCsvError || err instanceof FaqError)
+      console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
     else if (err instanceof MilestoneError) console.error(`error: ${replies.milestoneProblem('en', err.problem, err.detail)}`);
     else if (err instanceof InputError || err instanceof ConfigError || err instanceof DatabaseFileError || isUserError(err))
       console.error(`error: ${(err as Error).message}`);

@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import { type Activity, TestAdapter } from 'botbuilder';
 import { createBot } from '../../bot/bot';
 import { DatabaseStorage } from '../../bot/storage';
-import { type AnswerEngine, SqlAnswerLog } from '../../knowledge';
+import { type AnswerEngine, SqlAnswerLog, faqStoreFor } from '../../knowledge';
 import { openEngine, say, view } from '../support/bot';
 import { captureLogs } from '../support/logs';
 import { FakeConnector } from '../scheduler/fakeConnector';
-import { World } from '../scheduler/world';
+import { World, plan } from '../scheduler/world';
 
 /**
  * Feedback and hand-offs end to end: the real bot (dialogs, state in the world's SQLite file, the
@@ -30,6 +30,7 @@ beforeEach(async () => {
   world = await World.open({ now: NOW });
 });
 afterEach(async () => {
+  engine.setFaq([]);
   await world.close();
   await FakeConnector.stopAll();
   fs.rmSync(world.dir, { recursive: true, force: true });

@@ -70,3 +70,36 @@ test('milestones are added, edited, listed and removed', async () => {
   expect(bad.code).toBe(1);
   expect(bad.stderr).toContain('“2027-13-01” is not a date');
 });
+
+test('faq import, list and export: a file round trips, a malformed one is refused by line, a usage error exits 2', async () => {
+  const header = 'id,lang,questions,answer,unit,source_date';
+  const file = path.join(dir, 'faq.csv');
+  fs.writeFileSync(file, `${header}\n,zh,出口退税怎么办理|出口退税要准备哪些单证,"在电子税务局申报，需报关单, 发票",省财政厅,2026-12-05\n`);
+  expect((await admin('faq', 'list')).stdout).toContain('no FAQ entries');
+  const imported = await admin('faq', 'import', file);
+  expect(imported.code).toBe(0);
+  expect(imported.stdout).toContain('1 FAQ entries added, 0 replaced');
+  expect((await admin('faq', 'list')).stdout).toContain('F-0001 zh 省财政厅 2026-12-05: 出口退税怎么办理 | 出口退税要准备哪些单证');
+
+  const exported = await admin('faq', 'export');
+  expect(exported.code).toBe(0);
+  expect(exported.stdout).toBe(
+    `${header}\nF-0001,zh,出口退税怎么办理|出口退税要准备哪些单证,"在电子税务局申报，需报关单, 发票",省财政厅,2026-12-05\n`,
+  );
+  const out = path.join(dir, 'faq-export.csv');
+  expect((await admin('faq', 'export', out)).stdout).toContain(`1 FAQ entries written to ${out}`);
+  expect(fs.readFileSync(out, 'utf8')).toBe(exported.stdout);
+  const again = await admin('faq', 'import', out);
+  expect(again.stdout).toContain('0 FAQ entries added, 1 replaced');
+
+  fs.writeFileSync(file, `${header}\n,zh,问题,答复,省外星人厅,2026-12-05\n`);
+  const bad = await admin('faq', 'import', file);
+  expect(bad.code).toBe(1);
+  expect(bad.stderr).toContain('nothing was stored:\nline 2: “省外星人厅” is not a unit the plan names');
+  expect((await admin('faq', 'export')).stdout).toBe(exported.stdout);
+
+  const noFile = await admin('faq', 'import');
+  expect(noFile.code).toBe(2);
+  expect(noFile.stderr).toContain('faq import needs the CSV file');
+  expect((await admin('faq', 'remove')).code).toBe(2);
+});
