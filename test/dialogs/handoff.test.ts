@@ -124,6 +124,17 @@ describe('a question the plan cannot answer is handed to the department, answere
     expect(await world.say('stranger', '答复 Q-2026-0001 我来答')).toBe(
       'Q-2026-0001 已转交省商务厅，只有省商务厅的联络人或管理员可以答复。',
     );
+
+    // An admin publishes the answer; the next person asking gets it, cited as the department's reply.
+    await world.bind('ops', '管理员');
+    expect(await world.say('commerce', '发布问答 Q-2026-0001')).toBe('抱歉，这是管理员命令，您没有权限使用。');
+    expect(await world.say('ops', '发布问答 Q-2026-0001', { isAdmin: true })).toMatch(/^已将 Q-2026-0001 的答复发布为常见问题 F-0001/);
+    // The server reloads the entries when their revision changes (refreshFaq); here the test does it.
+    engine.setFaq(await faqStoreFor(world.db, plan).list());
+    const [next] = await chat('next-investor')('开发区的食堂几点开饭？');
+    expect(next.text).toContain('您好，园区食堂每天11:30开饭。');
+    expect(next.text).toContain('来源：省商务厅答复（2026-12-03）');
+    expect(next.buttons).toEqual(['有用', '没用']);
   });
 
   test('in English, the lead of the best item is proposed, another unit may be named instead, and the reply survives a restart', async () => {
