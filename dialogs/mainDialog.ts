@@ -157,7 +157,7 @@ export class MainDialog extends ComponentDialog {
     const reply = await this.deps.chatCommands.run(command, { address, userId, isAdmin }, lang);
     this.deps.logger.info({ event: 'chat_command' });
     await context.sendActivity(reply);
-    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+    return carryOn(inner);
   }
 
   /** 有用 / 没用 on an answer of this conversation: the one the card named, or the last one. */
@@ -170,7 +170,7 @@ export class MainDialog extends ComponentDialog {
     // 转交相关部门 after a card's 没用 passes on the answer that was rated, which may be an earlier one.
     if (vote === 'unhelpful' && answerId) await this.deps.lastAnswer.set(context, { id: answerId });
     await context.sendActivity(voteReply(lang, outcome, vote));
-    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+    return carryOn(inner);
   }
 
   /**
@@ -184,7 +184,7 @@ export class MainDialog extends ComponentDialog {
     const asked = last.id ? await this.deps.answerLog.get(last.id, context.activity.conversation?.id ?? '') : undefined;
     if (!asked) {
       await context.sendActivity(say(lang, 'handoff.nothing'));
-      return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+      return carryOn(inner);
     }
     const itemId = asked.itemIds[0] ?? null;
     const options: HandoffOptions = {
@@ -234,11 +234,11 @@ export class MainDialog extends ComponentDialog {
       const echo = await this.deps.echo.get(context, {});
       await this.deps.echo.set(context, { text: command.text, turns: (echo.turns ?? 0) + 1 });
       await context.sendActivity(echoReply(command.text));
-      return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+      return carryOn(inner);
     }
     await context.sendActivity(command.kind === 'help' ? helpReply(this.deps.engine.help(lang)) : pongReply());
     // Help and ping leave a pending clarification waiting for its answer.
-    return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
+    return carryOn(inner);
   }
 
   /** Keeps the user's language up to date and returns the one to reply in. */
@@ -278,6 +278,11 @@ export class MainDialog extends ComponentDialog {
     const options: AnswerOptions = { question: step.result as string };
     return step.replaceDialog(ANSWER_WATERFALL, options);
   }
+}
+
+/** After a command: a dialog under way (a clarification, a hand-off) goes on waiting for its answer. */
+function carryOn(inner: DialogContext): DialogTurnResult {
+  return inner.activeDialog ? { status: DialogTurnStatus.waiting } : { status: DialogTurnStatus.complete };
 }
 
 /** A card button in Web Chat sends its question as the activity's value; it is treated as if typed. */
