@@ -1,5 +1,5 @@
+import { type CsvRecord, CsvReadError, readCsvRecords } from './csv';
 import { randomUUID } from 'node:crypto';
-import { CsvError, parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db';
 import { MAX_QUESTION_CHARS, type Lang } from './understand/normalize';
@@ -268,41 +268,29 @@ export function parseFaqCsv(content: Buffer | string, isUnit: (name: string) => 
   }
   const text = typeof content === 'string' ? content : content.toString('utf8');
   if (text.includes('\uFFFD')) throw new FaqError(['the file is not UTF-8: save it as CSV UTF-8']);
-  let records: { record: string[]; info: { lines: number }; raw: string }[];
+  let records: CsvRecord[];
   try {
-    // With `info` and `raw` each record comes wrapped with its line; the typings only model plain arrays.
-    const options = {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      raw: true,
-      to: MAX_FAQ_CSV_ROWS + 2,
-    };
-    records = parse(text, options) as unknown as typeof records;
+    records = readCsvRecords(text, MAX_FAQ_CSV_ROWS + 2);
   } catch (err) {
-    if (err instanceof CsvError) throw new FaqError([`line ${typeof err.lines === 'number' ? err.lines : '?'}: ${err.message}`]);
+    if (err instanceof CsvReadError) throw new FaqError([err.message]);
     throw err;
   }
-  // info.lines is where a record ends; a quoted answer may span lines.
-  const lineOf = (r: (typeof records)[number]) => r.info.lines - (r.raw.trim().match(/\n/g)?.length ?? 0);
   const [header, ...body] = records;
   if (!header) throw new FaqError([`the file is empty: expected a header line ${FAQ_CSV_COLUMNS.join(',')}`]);
-  if (header.record.map((h) => h.toLowerCase()).join(',') !== FAQ_CSV_COLUMNS.join(',')) {
-    throw new FaqError([`line ${lineOf(header)}: the header must be ${FAQ_CSV_COLUMNS.join(',')}, not ${header.record.join(',')}`]);
+  if (header.fields.map((h) => h.toLowerCase()).join(',') !== FAQ_CSV_COLUMNS.join(',')) {
+    throw new FaqError([`line ${header.line}: the header must be ${FAQ_CSV_COLUMNS.join(',')}, not ${header.fields.join(',')}`]);
   }
   if (body.length > MAX_FAQ_CSV_ROWS) throw new FaqError([`the file has more than ${MAX_FAQ_CSV_ROWS} entries`]);
   const problems: string[] = [];
   const rows: FaqCsvRow[] = [];
   const seen = new Set<string>();
   for (const r of body) {
-    const line = lineOf(r);
-    if (r.record.length !== FAQ_CSV_COLUMNS.length) {
-      problems.push(`line ${line}: ${r.record.length} columns, expected ${FAQ_CSV_COLUMNS.length} (${FAQ_CSV_COLUMNS.join(',')})`);
+    const { line } = r;
+    if (r.fields.length !== FAQ_CSV_COLUMNS.length) {
+      problems.push(`line ${line}: ${r.fields.length} columns, expected ${FAQ_CSV_COLUMNS.length} (${FAQ_CSV_COLUMNS.join(',')})`);
       continue;
     }
-    const [id, lang, questions, answer, unit, sourceDate] = r.record;
+    const [id, lang, questions, answer, unit, sourceDate] = r.fields;
     const row: FaqCsvRow = {
       id: id || null,
       lang: lang as Lang,

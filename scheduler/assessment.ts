@@ -1,5 +1,5 @@
+import { type CsvRecord, CsvReadError, readCsvRecords } from '../knowledge/csv';
 import crypto from 'node:crypto';
-import { CsvError, parse } from 'csv-parse/sync';
 import type { Database } from '../db';
 import { type Clock, localDate } from './clock';
 import { type AssessmentResult, type AssessmentRow, LEVELS, type Level } from './records';
@@ -71,39 +71,27 @@ export function neutralizeCsvCell(cell: string): string {
 
 /** Reads and checks the whole file; any problem throws with every problem found (up to 20), each naming its line. */
 export function parseAssessmentCsv(text: string): AssessmentRow[] {
-  let records: { record: string[]; raw: string; info: { lines: number } }[];
+  // Reading stops one past the limit: the header, the allowed results and one more, to say there are too many.
+  let records: CsvRecord[];
   try {
-    // With `info` and `raw` each record comes wrapped with its line; the typings only model plain arrays.
-    // Reading stops one past the limit: the header, the allowed results and one more, to say there are too many.
-    const options = {
-      bom: true,
-      trim: true,
-      skip_empty_lines: true,
-      relax_column_count: true,
-      info: true,
-      raw: true,
-      to: MAX_ASSESSMENT_ROWS + 2,
-    };
-    records = parse(text, options) as unknown as typeof records;
+    records = readCsvRecords(text, MAX_ASSESSMENT_ROWS + 2);
   } catch (err) {
-    if (err instanceof CsvError) throw new AssessmentCsvError([`line ${typeof err.lines === 'number' ? err.lines : '?'}: ${err.message}`]);
+    if (err instanceof CsvReadError) throw new AssessmentCsvError([err.message]);
     throw err;
   }
   if (!records.length) throw new AssessmentCsvError(['the file is empty: expected a header line year,zone,level,score']);
-  // info.lines is where a record ends; a quoted field may span lines, and raw also holds skipped empty lines.
-  const lineOf = (r: (typeof records)[number]) => r.info.lines - (r.raw.trim().match(/\n/g)?.length ?? 0);
   const [header, ...body] = records;
   if (body.length > MAX_ASSESSMENT_ROWS) {
     throw new AssessmentCsvError([
       `the file has more than ${MAX_ASSESSMENT_ROWS.toLocaleString('en')} results: import at most that many at a time (one year per file, for instance)`,
     ]);
   }
-  const names = header.record.map((h) => h.toLowerCase());
+  const names = header.fields.map((h) => h.toLowerCase());
   const missing = COLUMNS.filter((c) => !names.includes(c));
   const unknown = names.filter((n) => !(COLUMNS as readonly string[]).includes(n));
   if (missing.length || unknown.length || names.length !== COLUMNS.length) {
     throw new AssessmentCsvError([
-      `line ${lineOf(header)}: the header must name the columns year, zone, level, score` +
+      `line ${header.line}: the header must name the columns year, zone, level, score` +
         (missing.length ? `; missing: ${missing.join(', ')}` : '') +
         (unknown.length ? `; unknown: ${unknown.join(', ')}` : ''),
     ]);
@@ -113,8 +101,8 @@ export function parseAssessmentCsv(text: string): AssessmentRow[] {
   const rows: AssessmentRow[] = [];
   const seen = new Map<string, number>();
   for (const r of body) {
-    const line = lineOf(r);
-    const row = checkRow(r.record, index, line, problems);
+    const { line } = r;
+    const row = checkRow(r.fields, index, line, problems);
     if (!row) continue;
     const key = `${row.year}\u0000${row.zone}`;
     if (seen.has(key)) problems.push(`line ${line}: ${row.zone} already has a ${row.year} result on line ${seen.get(key)}`);

@@ -55,6 +55,13 @@ function chat(conversationId: string, userId = `user-of-${conversationId}`) {
   return async (input: string | Partial<Activity>) => (await say(adapter, input)).map(view);
 }
 
+/** Asks what the plan cannot answer, passes it on and confirms: the hand-off every test below starts from. */
+async function handOff(investor: ReturnType<typeof chat>): Promise<void> {
+  await investor('开发区食堂几点开饭？');
+  await investor('转交相关部门');
+  await investor('确认');
+}
+
 const deliveredTo = (conversationId: string) => world.connector.delivered(conversationId).map((r) => r.text);
 
 describe('feedback on an answer', () => {
@@ -185,9 +192,7 @@ describe('a question the plan cannot answer is handed to the department, answere
     await world.bind('ops', '管理员');
     await world.bind('commerce', '部门 省商务厅');
     const investor = chat('investor');
-    await investor('开发区食堂几点开饭？');
-    await investor('转交相关部门');
-    await investor('确认');
+    await handOff(investor);
     await world.scheduler.tick();
     world.clock.advance(6 * 24 * 3_600_000); // 2026-12-08, a day past the deadline
     await world.scheduler.tick();
@@ -200,9 +205,7 @@ describe('a question the plan cannot answer is handed to the department, answere
     await world.bind('ops', '管理员');
     await world.bind('commerce', '部门 省商务厅');
     const investor = chat('investor');
-    await investor('开发区食堂几点开饭？');
-    await investor('转交相关部门');
-    await investor('确认');
+    await handOff(investor);
     await world.scheduler.tick();
     world.connector.fail('investor', { status: 403 });
     await world.say('commerce', '答复 Q-2026-0001 11:30开饭。');
