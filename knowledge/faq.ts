@@ -111,7 +111,9 @@ export class SqlFaqStore implements FaqStore {
   edit(id: string, changes: FaqChanges): Promise<FaqEntry> {
     return this.db.transaction(async () => {
       const before = await this.existing(id);
-      const after = { ...this.checked({ ...before, ...changes }), id };
+      // A change left out keeps what is stored (spreading `{ answer: undefined }` would erase it).
+      const wanted = { questions: changes.questions ?? before.questions, answer: changes.answer ?? before.answer };
+      const after = { ...this.checked({ ...before, ...wanted }), id };
       await this.db.run('UPDATE kb_faq SET questions = ?, answer = ?, updated_at = ? WHERE id = ?', [
         JSON.stringify(after.questions),
         after.answer,

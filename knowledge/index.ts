@@ -20,6 +20,7 @@ export {
   type FaqStore,
   FaqError,
   MAX_FAQ_CSV_BYTES,
+  QUESTION_SEPARATOR,
   SqlFaqStore,
   faqCsv,
   parseFaqCsv,

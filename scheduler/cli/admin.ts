@@ -2,7 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseFileError, openDatabase } from '../../db';
-import { FaqError, ensureKnowledgeBase, faqCsv, faqStoreFor, parseFaqCsv, planUnitCheck } from '../../knowledge';
+import {
+  type FaqChanges,
+  FaqError,
+  QUESTION_SEPARATOR,
+  ensureKnowledgeBase,
+  faqCsv,
+  faqStoreFor,
+  parseFaqCsv,
+  planUnitCheck,
+} from '../../knowledge';
 import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDate, localDateTime } from '../clock';
 import { ConfigError } from '../config';
@@ -22,6 +31,8 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run admin -- faq list
        npm run admin -- faq import FILE.csv
        npm run --silent admin -- faq export [FILE.csv]
+       npm run admin -- faq edit --id F-0001 [--questions "问法一|问法二"] [--answer "…"]
+       npm run admin -- faq remove --id F-0001
        npm run admin -- contacts
        npm run admin -- outbox
        npm run admin -- report [--days 30] [--json]
@@ -37,6 +48,8 @@ const OPTIONS = {
   title: { type: 'string' },
   audience: { type: 'string' },
   id: { type: 'string' },
+  questions: { type: 'string' },
+  answer: { type: 'string' },
   all: { type: 'boolean' },
   days: { type: 'string' },
   json: { type: 'boolean' },
@@ -160,6 +173,20 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     fs.writeFileSync(file, csv);
     console.log(`${entries.length} FAQ entries written to ${file}`);
   },
+  'faq edit': async (s, v) => {
+    const changes: FaqChanges = {
+      questions: v.questions === undefined ? undefined : v.questions.split(QUESTION_SEPARATOR),
+      answer: v.answer,
+    };
+    if (changes.questions === undefined && changes.answer === undefined)
+      throw new InputError('faq edit needs --questions "…|…", --answer "…" or both');
+    const e = await unchangedOnFaqError(() => faqStoreFor(s.db, s.plan).edit(faqIdOf(v.id), changes));
+    console.log(`changed ${e.id}: ${e.questions.join(' | ')}; a running bot picks it up within seconds`);
+  },
+  'faq remove': async (s, v) => {
+    const e = await unchangedOnFaqError(() => faqStoreFor(s.db, s.plan).remove(faqIdOf(v.id)));
+    console.log(`removed ${e.id}: ${e.questions.join(' | ')}`);
+  },
   contacts: async (s) => {
     const contacts = await s.contacts.list();
     if (!contacts.length) console.log('no contacts');
@@ -189,6 +216,21 @@ function isUserError(err: unknown): boolean {
 function audienceOf(value: string | undefined): Audience {
   if (value === undefined || value === 'lead' || value === 'all') return value ?? 'lead';
   throw new InputError(`--audience must be lead or all, not “${value}”`);
+}
+
+function faqIdOf(value: string | undefined): string {
+  if (!value) throw new InputError('give the entry as --id F-0001 (see `faq list`)');
+  return value.trim().toUpperCase();
+}
+
+/** A refused edit says that nothing changed, not that a file was not imported. */
+async function unchangedOnFaqError<T>(change: () => Promise<T>): Promise<T> {
+  try {
+    return await change();
+  } catch (err) {
+    if (err instanceof FaqError) throw new InputError(`nothing was changed:\n${err.message}`);
+    throw err;
+  }
 }
 
 function idOf(value: string | undefined): number {

@@ -101,5 +101,41 @@ test('faq import, list and export: a file round trips, a malformed one is refuse
   const noFile = await admin('faq', 'import');
   expect(noFile.code).toBe(2);
   expect(noFile.stderr).toContain('faq import needs the CSV file');
-  expect((await admin('faq', 'remove')).code).toBe(2);
+  expect((await admin('faq', 'frobnicate')).code).toBe(2);
+});
+
+test('faq edit and remove: new variants and answer are stored, a refused edit changes nothing, a removed entry is gone', async () => {
+  const file = path.join(dir, 'faq-edit.csv');
+  fs.writeFileSync(
+    file,
+    'id,lang,questions,answer,unit,source_date\nF-0100,zh,外籍员工签证怎么办,向公安机关出入境管理部门申请,省商务厅,2026-12-05\n',
+  );
+  expect((await admin('faq', 'import', file)).code).toBe(0);
+
+  const edited = await admin(
+    'faq',
+    'edit',
+    '--id',
+    'f-0100',
+    '--questions',
+    '外籍员工签证怎么办|外国专家工作许可找谁',
+    '--answer',
+    '向出入境管理部门申请',
+  );
+  expect(edited.code).toBe(0);
+  expect(edited.stdout).toContain('changed F-0100: 外籍员工签证怎么办 | 外国专家工作许可找谁');
+  const exported = (await admin('faq', 'export')).stdout;
+  expect(exported).toContain('F-0100,zh,外籍员工签证怎么办|外国专家工作许可找谁,向出入境管理部门申请,省商务厅,2026-12-05');
+
+  const empty = await admin('faq', 'edit', '--id', 'F-0100', '--answer', '  ');
+  expect(empty.code).toBe(1);
+  expect(empty.stderr).toContain('nothing was changed:\nthe answer is empty');
+  const unknown = await admin('faq', 'edit', '--id', 'F-9999', '--answer', '新答复');
+  expect(unknown.stderr).toContain('no FAQ entry F-9999');
+  const nothing = await admin('faq', 'edit', '--id', 'F-0100');
+  expect(nothing.stderr).toContain('faq edit needs --questions');
+  expect((await admin('faq', 'export')).stdout).toBe(exported);
+
+  expect((await admin('faq', 'remove', '--id', 'F-0100')).stdout).toContain('removed F-0100');
+  expect((await admin('faq', 'list')).stdout).not.toContain('F-0100');
 });
