@@ -201,6 +201,29 @@ describe('a question the plan cannot answer is handed to the department, answere
     expect(deliveredTo('ops').filter((t) => t.includes('【转办逾期 Q-2026-0001】'))).toHaveLength(1);
   });
 
+  test('a restart between the reply and its delivery, then a connector that answers 503 before 200: the asker gets the reply once', async () => {
+    await world.bind('commerce', '部门 省商务厅');
+    const investor = chat('investor');
+    await handOff(investor);
+    await world.scheduler.tick();
+    expect(await world.say('commerce', '答复 Q-2026-0001 食堂11:30开饭。')).toContain('答复发给提问人');
+
+    // The process stops before the outbox sends the reply; another starts on the same file a minute later.
+    const dir = world.dir;
+    const connector = world.connector;
+    await world.close();
+    world = await World.open({ now: NOW, dir, connector });
+    world.clock.advance(60_000);
+    world.connector.fail('investor', { status: 503 });
+    await world.scheduler.tick();
+    expect(deliveredTo('investor')).toEqual([]);
+    world.clock.advance(2 * 3_600_000); // past the retry's backoff (at most SEND_RETRY_MAX_SECONDS, an hour, with jitter)
+    await world.scheduler.tick();
+    await world.scheduler.tick();
+    expect(deliveredTo('investor')).toEqual([expect.stringMatching(/^省商务厅答复（2026-12-02）：食堂11:30开饭。/)]);
+    expect(world.connector.requests.filter((r) => r.conversationId === 'investor').map((r) => r.status)).toEqual([503, 200]);
+  });
+
   test('the asker’s conversation answers 403: the reply is kept and the admins are told', async () => {
     await world.bind('ops', '管理员');
     await world.bind('commerce', '部门 省商务厅');
