@@ -1,6 +1,7 @@
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
+import { CardFactory, CloudAdapter, ConfigurationBotFrameworkAuthentication } from 'botbuilder';
 import { referenceOf } from '../dialogs/address';
-import type { MessageSender, SendOutcome } from '../scheduler';
+import { handoffReplyCard } from '../dialogs/cards';
+import type { MessageSender, ReplyForm, SendOutcome } from '../scheduler';
 
 /**
  * Proactive sends (reminders, assessment results, admin notices) through a botbuilder CloudAdapter,
@@ -18,13 +19,14 @@ export class ProactiveSender implements MessageSender {
     private readonly appId: string = '',
   ) {}
 
-  async send(reference: string, text: string): Promise<SendOutcome> {
+  async send(reference: string, text: string, form?: ReplyForm): Promise<SendOutcome> {
+    const attachments = form ? [CardFactory.adaptiveCard(handoffReplyCard(form.ref, form.lang))] : undefined;
     let outcome: SendOutcome = { kind: 'retry', reason: 'the adapter did not run the send' };
     try {
       await this.adapter.continueConversationAsync(this.appId, referenceOf(reference), async (context) => {
         // Caught here: with an onTurnError handler set, continueConversationAsync resolves even when the send failed.
         try {
-          await context.sendActivity({ type: 'message', text });
+          await context.sendActivity({ type: 'message', text, attachments });
           outcome = { kind: 'sent' };
         } catch (err) {
           outcome = classifySendError(err);

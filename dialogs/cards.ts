@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { say } from '../catalogue';
 import { type ItemView, type Lang, type Vote, unitName } from '../knowledge';
+import { MAX_REPLY_CHARS } from '../scheduler';
 
 /** Adaptive Card 1.4: rendered by the Emulator, Web Chat and Teams alike. */
 export const CARD_VERSION = '1.4';
@@ -97,6 +98,43 @@ const clickedVote = z.object({ feedback: z.enum(['helpful', 'unhelpful']), answe
 export function submittedVote(value: unknown): { vote: Vote; answerId: string } | undefined {
   const parsed = clickedVote.safeParse(value);
   return parsed.success ? { vote: parsed.data.feedback, answerId: parsed.data.answerId } : undefined;
+}
+
+/**
+ * The form sent with a hand-off to the unit: the liaison writes the answer in the card and sends
+ * it, instead of typing `答复 Q-… <text>` (which the message's text still explains, for channels
+ * without cards). The click posts the reference and the text as the activity's value.
+ */
+export function handoffReplyCard(ref: string, lang: Lang): Record<string, unknown> {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    body: [
+      { type: 'TextBlock', text: say(lang, 'handoff.formTitle', { ref }), weight: 'Bolder', wrap: true },
+      {
+        type: 'Input.Text',
+        id: 'replyText',
+        isMultiline: true,
+        maxLength: MAX_REPLY_CHARS,
+        placeholder: say(lang, 'handoff.formPlaceholder', { max: MAX_REPLY_CHARS }),
+      },
+    ],
+    actions: [{ type: 'Action.Submit', title: say(lang, 'handoff.formSend'), data: { handoffReply: ref, lang } }],
+  };
+}
+
+// The text is checked by the reply command (empty, too long), which says what is wrong; here only its shape.
+const submittedReply = z.object({
+  handoffReply: z.string().regex(/^Q-\d{4}-\d{4,6}$/),
+  lang: z.enum(['zh', 'en']),
+  replyText: z.string().optional(),
+});
+
+/** The reference, text and language of a hand-off's reply form, if the activity is its click. */
+export function submittedHandoffReply(value: unknown): { ref: string; text: string; lang: Lang } | undefined {
+  const parsed = submittedReply.safeParse(value);
+  return parsed.success ? { ref: parsed.data.handoffReply, text: parsed.data.replyText ?? '', lang: parsed.data.lang } : undefined;
 }
 
 /**

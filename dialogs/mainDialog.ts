@@ -14,7 +14,7 @@ import type { Logger } from 'pino';
 import { type Answer, type AnswerContext, type AnswerEngine, type AnswerLog, type Lang, MAX_QUESTION_CHARS, type Vote } from '../knowledge';
 import { type ChatCommands, SUPERVISING_UNIT, type SchedulerCommand } from '../scheduler';
 import { addressOf } from './address';
-import { submittedQuestion, submittedVote } from './cards';
+import { submittedHandoffReply, submittedQuestion, submittedVote } from './cards';
 import { CLARIFY_DIALOG, ClarifyDialog, type ClarifyOptions } from './clarifyDialog';
 import { type Command, CommandReader, spokenLang } from './commands';
 import { HANDOFF_DIALOG, HandoffDialog, type HandoffOptions } from './handoffDialog';
@@ -132,6 +132,8 @@ export class MainDialog extends ComponentDialog {
     const lang = await this.rememberLanguage(context, command && command.kind !== 'scheduler' ? command.lang : spokenLang(text));
     const clickedVote = submittedVote(context.activity.value);
     if (clickedVote) return this.vote(inner, clickedVote.vote, lang, clickedVote.answerId);
+    const formReply = submittedHandoffReply(context.activity.value);
+    if (formReply) return this.runChatCommand(inner, { name: 'handoff-reply', ref: formReply.ref, text: formReply.text }, formReply.lang);
     if (!command) return undefined;
     if (command.kind === 'scheduler') return this.runChatCommand(inner, command.command, command.lang);
     this.deps.logger.info({ event: 'command', command: command.kind });

@@ -89,7 +89,7 @@ export class Dispatcher {
     }
     const late = localDate(clock.now(), config.timeZone) > m.dueDate;
     const text = late ? lateNote(m.lang, m.dueDate) + m.text : m.text;
-    const outcome = await sender.send(m.reference, text);
+    const outcome = await sender.send(m.reference, text, m.replyRef ? { ref: m.replyRef, lang: m.lang } : undefined);
     this.step('sent');
     await this.settle(m, outcome, summary);
     this.step('marked');

@@ -196,9 +196,12 @@ export class HandoffDesk {
       const slot = Math.floor((days - 1) / this.config.overdueEveryDays);
       const key = `handoff-overdue:${handoff.ref}:${handoff.unit}:${slot}`;
       const liaisons = await this.contacts.active('unit', [handoff.unit]);
-      enqueued += await this.enqueue(liaisons, key, (lang) => handoffText(lang, { kind: 'overdue-unit', handoff, days }));
-      enqueued += await this.enqueue(await this.contacts.active('admin', ['']), key, (lang) =>
-        handoffText(lang, { kind: 'overdue-admins', handoff, days }),
+      enqueued += await this.enqueue(liaisons, key, (lang) => handoffText(lang, { kind: 'overdue-unit', handoff, days }), handoff.ref);
+      enqueued += await this.enqueue(
+        await this.contacts.active('admin', ['']),
+        key,
+        (lang) => handoffText(lang, { kind: 'overdue-admins', handoff, days }),
+        handoff.ref,
       );
     }
     return enqueued;
@@ -238,14 +241,20 @@ export class HandoffDesk {
   private async sendToUnit(handoff: Handoff, key: string): Promise<boolean> {
     const liaisons = await this.contacts.active('unit', [handoff.unit]);
     if (liaisons.length) {
-      await this.enqueue(liaisons, key, (lang) => handoffText(lang, { kind: 'to-unit', handoff }));
+      await this.enqueue(liaisons, key, (lang) => handoffText(lang, { kind: 'to-unit', handoff }), handoff.ref);
       return true;
     }
-    await this.enqueue(await this.contacts.active('admin', ['']), key, (lang) => handoffText(lang, { kind: 'to-admins', handoff }));
+    await this.enqueue(
+      await this.contacts.active('admin', ['']),
+      key,
+      (lang) => handoffText(lang, { kind: 'to-admins', handoff }),
+      handoff.ref,
+    );
     return false;
   }
 
-  private enqueue(to: readonly Contact[], key: string, text: (lang: Lang) => string): Promise<number> {
+  /** `replyRef`: the message asks its reader to answer that hand-off (the bot adds a form for the answer). */
+  private enqueue(to: readonly Contact[], key: string, text: (lang: Lang) => string, replyRef?: string): Promise<number> {
     const dueDate = this.today();
     const messages: NewMessage[] = to.map((contact) => ({
       key: `${key}:contact:${contact.id}`,
@@ -254,6 +263,7 @@ export class HandoffDesk {
       kind: 'notice',
       dueDate,
       text: text(contact.lang),
+      replyRef,
     }));
     return this.outbox.enqueue(messages);
   }

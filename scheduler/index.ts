@@ -19,11 +19,12 @@ import { type ServiceOptions, openServices } from './services';
 
 export type { ChatCommands, CommandCaller, SchedulerCommand } from './commands';
 export type { DispatchStep, DispatchSummary } from './dispatcher';
-export type { ConversationAddress, MessageSender, SendOutcome } from './sender';
+export type { ConversationAddress, MessageSender, ReplyForm, SendOutcome } from './sender';
 export type { Clock } from './clock';
 export { systemClock, clockStartingAt } from './clock';
 export { ConfigError, loadConfig } from './config';
 export { SUPERVISING_UNIT } from './units';
+export { MAX_REPLY_CHARS } from './handoffs';
 
 export interface TickSummary extends DispatchSummary {
   enqueued: number;

@@ -74,8 +74,8 @@ export class SqliteOutbox implements Outbox {
       const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
       const { changes } = await this.db.run(
         `INSERT INTO sch_outbox
-           (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, status, next_attempt_at, created_at)
-         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}
+           (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, reply_ref, status, next_attempt_at, created_at)
+         VALUES ${chunk.map(() => "(?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)").join(', ')}
          ON CONFLICT (idempotency_key) DO NOTHING`,
         chunk.flatMap((m) => [
           m.key,
@@ -86,6 +86,7 @@ export class SqliteOutbox implements Outbox {
           m.milestoneDue ?? null,
           m.dueDate,
           m.text,
+          m.replyRef ?? null,
           now,
           now,
         ]),
@@ -150,7 +151,7 @@ export class SqliteOutbox implements Outbox {
       if (!claimed.length) return [];
       return this.db.all<ClaimedMessage>(
         `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
-                c.target AS contactTarget, c.name AS contactName, c.lang, c.reference, o.due_date AS dueDate, o.text, o.attempts,
+                c.target AS contactTarget, c.name AS contactName, c.lang, c.reference, o.due_date AS dueDate, o.text, o.reply_ref AS replyRef, o.attempts,
                 o.lease_until AS leaseUntil
          FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
          WHERE o.id IN (${claimed.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,

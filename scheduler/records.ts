@@ -105,6 +105,8 @@ export interface NewMessage {
   /** The day it should reach the contact; sent on a later day, it says it is late. */
   dueDate: IsoDate;
   text: string;
+  /** The hand-off the message asks its reader to answer (Q-2026-0042): the bot adds a form for the answer. */
+  replyRef?: string;
 }
 
 export interface ClaimedMessage {
@@ -119,6 +121,7 @@ export interface ClaimedMessage {
   reference: string;
   dueDate: IsoDate;
   text: string;
+  replyRef: string | null;
   attempts: number;
   /** Until when this dispatcher holds the row: nobody else can claim it before. */
   leaseUntil: number;

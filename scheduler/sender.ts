@@ -17,7 +17,16 @@ export type SendOutcome =
   /** The conversation cannot be reached any more: the bot was blocked or removed, or the conversation is gone. */
   | { kind: 'gone'; status: 403 | 404; reason: string };
 
-/** Sends one message's text to a stored conversation reference, reporting what happened instead of throwing. */
+/** A form for answering a hand-off, sent with the message that asks for the answer. */
+export interface ReplyForm {
+  ref: string;
+  lang: 'zh' | 'en';
+}
+
+/**
+ * Sends one message's text (and, when given, a form to answer a hand-off) to a stored conversation
+ * reference, reporting what happened instead of throwing.
+ */
 export interface MessageSender {
-  send(reference: string, text: string): Promise<SendOutcome>;
+  send(reference: string, text: string, form?: ReplyForm): Promise<SendOutcome>;
 }

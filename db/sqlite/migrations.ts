@@ -257,5 +257,10 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
         CREATE INDEX sch_handoffs_open ON sch_handoffs (status, deadline);
       `,
     },
+    {
+      version: 4,
+      // The hand-off a message asks its reader to answer: the bot sends a form for the answer with it.
+      sql: `ALTER TABLE sch_outbox ADD COLUMN reply_ref TEXT;`,
+    },
   ],
 };

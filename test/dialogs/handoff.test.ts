@@ -3,7 +3,7 @@ import { type Activity, TestAdapter } from 'botbuilder';
 import { createBot } from '../../bot/bot';
 import { DatabaseStorage } from '../../bot/storage';
 import { type AnswerEngine, SqlAnswerLog, faqStoreFor } from '../../knowledge';
-import { openEngine, say, view } from '../support/bot';
+import { type CardJson, openEngine, say, view } from '../support/bot';
 import { captureLogs } from '../support/logs';
 import { FakeConnector } from '../scheduler/fakeConnector';
 import { World, plan } from '../scheduler/world';
@@ -168,6 +168,33 @@ describe('a question the plan cannot answer is handed to the department, answere
     expect(deliveredTo('investor-en')).toEqual([
       expect.stringMatching(/^Answer of .*\(省财政厅\) \(2026-12-02\): The canteen opens at 11:30\./),
     ]);
+  });
+
+  test('the Chinese liaison answers an English asker in the form sent with the hand-off; an empty form is refused and changes nothing', async () => {
+    await world.bind('commerce', '部门 省商务厅');
+    const investor = chat('investor-en');
+    await investor('What time does the canteen open?');
+    await investor('pass this to the department');
+    await investor('confirm');
+    await world.scheduler.tick();
+    const [handedOff] = world.connector.delivered('commerce').filter((r) => r.text.startsWith('【转办 Q-2026-0001】'));
+    const form = handedOff.attachments[0].content as CardJson;
+    expect(form.body.map((b) => b.type)).toEqual(['TextBlock', 'Input.Text']);
+    expect(form.body[1]).toMatchObject({ id: 'replyText', isMultiline: true, maxLength: 2000 });
+    const send = form.actions[0];
+    expect(send.title).toBe('发送答复');
+
+    const liaison = chat('commerce');
+    const [empty] = await liaison({ type: 'message', value: { ...send.data, replyText: '  ' } });
+    expect(empty.text).toContain('请在编号后写上答复内容');
+    const [sent] = await liaison({ type: 'message', value: { ...send.data, replyText: 'The canteen opens at 11:30.' } });
+    expect(sent.text).toBe('已将省商务厅的答复发给提问人（编号 Q-2026-0001）。');
+    await world.scheduler.tick();
+    expect(deliveredTo('investor-en')).toEqual([
+      expect.stringMatching(/^Answer of .*\(省商务厅\) \(2026-12-02\): The canteen opens at 11:30\./),
+    ]);
+    // The asker's copy is plain: only a unit's message asks for an answer.
+    expect(world.connector.delivered('investor-en')[0].attachments).toEqual([]);
   });
 
   test('a unit without a liaison: the admins get the hand-off, reassign it, and the new unit is told', async () => {

@@ -12,6 +12,8 @@ export interface Received {
   /** The serviceUrl's path before /v3, e.g. '/' or '/eu/'. */
   prefix: string;
   text: string;
+  /** The activity's attachments (cards), as posted. */
+  attachments: { contentType: string; content: unknown }[];
   status: number;
   /** Whatever the test's `stamp` returned when the request arrived (e.g. its fake clock). */
   stamp: number;
@@ -76,8 +78,15 @@ export class FakeConnector {
       const conversationId = decodeURIComponent(route[2]);
       const failure = this.failures.get(conversationId)?.shift();
       const status = failure?.status ?? 200;
-      const activity = JSON.parse(body) as { text?: string };
-      this.requests.push({ conversationId, prefix: route[1], text: activity.text ?? '', status, stamp: this.stamp() });
+      const activity = JSON.parse(body) as { text?: string; attachments?: Received['attachments'] };
+      this.requests.push({
+        conversationId,
+        prefix: route[1],
+        text: activity.text ?? '',
+        attachments: activity.attachments ?? [],
+        status,
+        stamp: this.stamp(),
+      });
       const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
       if (failure?.retryAfter !== undefined) headers['retry-after'] = failure.retryAfter;
       // Not chained: restify, loaded by other tests in the same worker, patches writeHead to return nothing.
