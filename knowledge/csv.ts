@@ -26,3 +26,19 @@ export function readCsvRecords(text: string, limit: number): CsvRecord[] {
   // info.lines is where a record ends; a quoted field may span lines, and raw also holds skipped empty lines.
   return records.map((r) => ({ fields: r.record, line: r.info.lines - (r.raw.trim().match(/\n/g)?.length ?? 0) }));
 }
+
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * A cell as a CSV export should write it: one that starts with = + - @ (or a tab or carriage
+ * return) would be run as a formula by a spreadsheet, so it is prefixed with '. Cells are stored
+ * as typed; this is for text written out.
+ */
+export function neutralizeCsvCell(cell: string): string {
+  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/** A cell as it was before neutralizeCsvCell: an export imported again changes nothing. */
+export function restoreCsvCell(cell: string): string {
+  return cell.startsWith("'") && FORMULA_START.test(cell.slice(1)) ? cell.slice(1) : cell;
+}

@@ -1,4 +1,4 @@
-import { type CsvRecord, CsvReadError, readCsvRecords } from './csv';
+import { type CsvRecord, CsvReadError, neutralizeCsvCell, readCsvRecords, restoreCsvCell } from './csv';
 import { randomUUID } from 'node:crypto';
 import { stringify } from 'csv-stringify/sync';
 import type { Database } from '../db';
@@ -292,7 +292,7 @@ export function parseFaqCsv(content: Buffer | string, isUnit: (name: string) => 
       problems.push(`line ${line}: ${r.fields.length} columns, expected ${FAQ_CSV_COLUMNS.length} (${FAQ_CSV_COLUMNS.join(',')})`);
       continue;
     }
-    const [id, lang, questions, answer, unit, sourceDate] = r.fields;
+    const [id, lang, questions, answer, unit, sourceDate] = r.fields.map(restoreCsvCell);
     const row: FaqCsvRow = {
       id: id || null,
       lang: lang as Lang,
@@ -313,10 +313,13 @@ export function parseFaqCsv(content: Buffer | string, isUnit: (name: string) => 
   return rows;
 }
 
-/** The entries as CSV, in the columns parseFaqCsv reads: an export imported again changes nothing. */
+/**
+ * The entries as CSV, in the columns parseFaqCsv reads, each cell safe to open in a spreadsheet: an
+ * export imported again changes nothing.
+ */
 export function faqCsv(entries: FaqEntry[]): string {
   return stringify(
-    entries.map((e) => [e.id, e.lang, e.questions.join(QUESTION_SEPARATOR), e.answer, e.unit, e.sourceDate]),
+    entries.map((e) => [e.id, e.lang, e.questions.join(QUESTION_SEPARATOR), e.answer, e.unit, e.sourceDate].map(neutralizeCsvCell)),
     { header: true, columns: [...FAQ_CSV_COLUMNS], bom: false },
   );
 }

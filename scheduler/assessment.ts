@@ -60,15 +60,6 @@ function decodes(bytes: Uint8Array, encoding: string): boolean {
   }
 }
 
-/**
- * A cell as a CSV export should write it: one that starts with = + - @ (or a tab or carriage
- * return) would be run as a formula by a spreadsheet, so it is prefixed with '. Cells are stored
- * as typed; this is for text written out.
- */
-export function neutralizeCsvCell(cell: string): string {
-  return /^[=+\-@\t\r]/.test(cell) ? `'${cell}` : cell;
-}
-
 /** Reads and checks the whole file; any problem throws with every problem found (up to 20), each naming its line. */
 export function parseAssessmentCsv(text: string): AssessmentRow[] {
   // Reading stops one past the limit: the header, the allowed results and one more, to say there are too many.

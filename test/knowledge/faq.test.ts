@@ -73,19 +73,27 @@ describe('the FAQ store in SQLite', () => {
     await faq.add(refund);
     await faq.add({ ...PUBLISHED[1], answer: '需提交：申请书，"知识产权"证明\n和审计报告。' });
     await faq.add(PUBLISHED[4]);
+    // Cells a spreadsheet would run as formulas are written with a leading ' and read back as they were.
+    await faq.add({
+      ...PUBLISHED[2],
+      handoffRef: null,
+      questions: ['=HYPERLINK("http://x","签证")', '@签证'],
+      answer: '-先办工作许可，+再申请签证。',
+    });
     const entries = await faq.list();
     const csv = faqCsv(entries);
     expect(csv.split('\n')[0]).toBe('id,lang,questions,answer,unit,source_date');
+    expect(csv).toContain(`"'=HYPERLINK(""http://x"",""签证"")|@签证",'-先办工作许可，+再申请签证。`);
 
     const rows = parseFaqCsv(csv, isUnit);
     expect(rows.map(({ line: _line, ...r }) => r)).toEqual(entries.map(({ handoffRef: _h, ...e }) => ({ ...e })));
-    expect(await faq.importEntries(rows)).toEqual({ added: 0, replaced: 3 });
+    expect(await faq.importEntries(rows)).toEqual({ added: 0, replaced: 4 });
     expect(await faq.list()).toEqual(entries);
 
     // Into an empty knowledge base, the same entries with the same ids.
     const other = await openKnowledge({ dbPath: ':memory:' });
     try {
-      expect(await other.faq.importEntries(parseFaqCsv(csv, isUnit))).toEqual({ added: 3, replaced: 0 });
+      expect(await other.faq.importEntries(parseFaqCsv(csv, isUnit))).toEqual({ added: 4, replaced: 0 });
       expect(await other.faq.list()).toEqual(entries);
       expect(faqCsv(await other.faq.list())).toBe(csv);
     } finally {
