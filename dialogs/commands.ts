@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { z } from 'zod';
 import { detectLang, type Lang, projectPath, type Vote } from '../knowledge';
-import type { SchedulerCommand } from '../scheduler';
+import { type SchedulerCommand, canonicalRef } from '../scheduler';
 
 /**
  * Every command a person can type, recognised in one place: the words come from
@@ -176,7 +176,7 @@ export class CommandReader {
   private handoffReply(raw: string): Command | undefined {
     for (const { lang, handoffReply } of this.grammars) {
       const m = handoffReply.exec(raw.trim());
-      if (m) return { kind: 'scheduler', command: { name: 'handoff-reply', ref: normalRef(m[1]), text: m[2] ?? '' }, lang };
+      if (m) return { kind: 'scheduler', command: { name: 'handoff-reply', ref: canonicalRef(m[1]), text: m[2] ?? '' }, lang };
     }
     return undefined;
   }
@@ -218,15 +218,9 @@ function readSchedulerCommand(g: LanguageGrammar, text: string): SchedulerComman
   for (const pattern of g.assessment) if ((m = pattern.exec(text))) return { name: 'assessment', year: Number(m[1]) };
   if ((m = g.invite.exec(text))) return readInvite(g.table, m[1] ?? '');
   if ((m = g.milestone.exec(text))) return readMilestone(g.table, m[1] ?? '');
-  if ((m = g.faqPublish.exec(text))) return { name: 'faq-publish', ref: m[1] ? normalRef(m[1]) : '' };
-  if ((m = g.handoffReassign.exec(text))) return { name: 'handoff-reassign', ref: normalRef(m[1]), unit: m[2]?.trim() ?? '' };
+  if ((m = g.faqPublish.exec(text))) return { name: 'faq-publish', ref: m[1] ? canonicalRef(m[1]) : '' };
+  if ((m = g.handoffReassign.exec(text))) return { name: 'handoff-reassign', ref: canonicalRef(m[1]), unit: m[2]?.trim() ?? '' };
   return undefined;
-}
-
-/** Q-2026-42 → Q-2026-0042, as references are stored. */
-function normalRef(typed: string): string {
-  const [, year, seq] = /^Q-(\d{4})-(\d+)$/i.exec(typed)!;
-  return `Q-${year}-${seq.padStart(4, '0')}`;
 }
 
 /** Which key of a word table lists the word, if any. */

@@ -199,17 +199,6 @@ export class SqlFaqStore implements FaqStore {
   }
 }
 
-/**
- * What `faq publish Q-…` stores: an answered hand-off as a new entry, its reference kept. The
- * caller reloads the engine's entries (a server in another process sees the new revision).
- */
-export function publishFromHandoff(
-  store: FaqStore,
-  handoff: { questions: string[]; answer: string; unit: string; sourceDate: string; handoffRef: string; lang: Lang },
-): Promise<FaqEntry> {
-  return store.add(handoff);
-}
-
 function entryOf(r: FaqRow): FaqEntry {
   return {
     id: r.id,

@@ -24,7 +24,6 @@ export {
   SqlFaqStore,
   faqCsv,
   parseFaqCsv,
-  publishFromHandoff,
 } from './faq';
 export { MAX_QUESTION_CHARS } from './understand/normalize';
 export { PROJECT_ROOT, projectPath } from './paths';

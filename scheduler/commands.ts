@@ -1,9 +1,9 @@
 import type { AdminActions } from './admin';
 import type { Assessments } from './assessment';
-import { type AnswerLog, FaqError, type FaqStore, publishFromHandoff } from '../knowledge';
+import type { AnswerLog, FaqStore } from '../knowledge';
 import { type Clock, localDate, localDateTime } from './clock';
 import type { ContactBook } from './contacts';
-import { type HandoffDesk, MAX_REPLY_CHARS, type ReassignOutcome, type ReplyOutcome } from './handoffs';
+import { type HandoffDesk, MAX_REPLY_CHARS, type PublishOutcome, type ReassignOutcome, type ReplyOutcome } from './handoffs';
 import { type Lang, assessmentTable, assessmentZoneText, milestoneList, replies, reportList } from './messages';
 import { say } from '../catalogue';
 import { buildReport, reportText } from './report';
@@ -193,25 +193,7 @@ export class ChatCommands {
   /** An answered hand-off becomes an FAQ entry: its question, the unit's reply, the day of the reply. */
   private async publish(ref: string, lang: Lang): Promise<string> {
     if (!ref) return say(lang, 'faq.publishUsage');
-    const h = await this.handoffs.byRef(ref);
-    if (!h) return say(lang, 'handoff.unknownRef', { ref });
-    if (h.status !== 'answered' || !h.reply || h.repliedAt === null) return say(lang, 'faq.notAnswered', { ref: h.ref });
-    const unit = h.repliedUnit ?? h.unit;
-    const input = {
-      questions: [h.question],
-      answer: h.reply,
-      unit,
-      sourceDate: localDate(h.repliedAt, this.timeZone),
-      handoffRef: h.ref,
-      lang: h.lang,
-    };
-    try {
-      const entry = await publishFromHandoff(this.faq, input);
-      return say(lang, 'faq.published', { ref: h.ref, id: entry.id, question: h.question, unit });
-    } catch (err) {
-      if (err instanceof FaqError) return say(lang, 'faq.invalid', { problems: err.problems.join('; ') });
-      throw err;
-    }
+    return publishText(lang, ref, await this.handoffs.publishAsFaq(ref, this.faq));
   }
 
   /** A liaison sees the hand-offs of its units, an admin all; nobody else any. */
@@ -339,6 +321,25 @@ function reassignText(lang: Lang, ref: string, outcome: ReassignOutcome): string
       return say(lang, 'handoff.reassignSame', { ref: outcome.handoff.ref, unit: outcome.handoff.unit });
     case 'answered':
       return say(lang, 'handoff.reassignAnswered', { ref: outcome.handoff.ref });
+  }
+}
+
+/** What an admin is told of publishing a hand-off, in chat and in the admin CLI. */
+export function publishText(lang: Lang, ref: string, outcome: PublishOutcome): string {
+  switch (outcome.kind) {
+    case 'published':
+      return say(lang, 'faq.published', {
+        ref: outcome.handoff.ref,
+        id: outcome.entry.id,
+        question: outcome.handoff.question,
+        unit: outcome.entry.unit,
+      });
+    case 'unknown':
+      return say(lang, 'handoff.unknownRef', { ref });
+    case 'not-answered':
+      return say(lang, 'faq.notAnswered', { ref: outcome.handoff.ref });
+    case 'invalid':
+      return say(lang, 'faq.invalid', { problems: outcome.problems.join('; ') });
   }
 }
 

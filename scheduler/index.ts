@@ -24,7 +24,7 @@ export type { Clock } from './clock';
 export { systemClock, clockStartingAt } from './clock';
 export { ConfigError, loadConfig } from './config';
 export { SUPERVISING_UNIT } from './units';
-export { MAX_REPLY_CHARS } from './handoffs';
+export { MAX_REPLY_CHARS, canonicalRef } from './handoffs';
 
 export interface TickSummary extends DispatchSummary {
   enqueued: number;

@@ -1,4 +1,4 @@
-import { type AnswerLog, type Plan, SqlAnswerLog, faqStoreFor } from '../knowledge';
+import { type AnswerLog, type FaqStore, type Plan, SqlAnswerLog, faqStoreFor } from '../knowledge';
 import type { Database } from '../db';
 import { loadDirectory } from '../knowledge/curated';
 import { loadPlan } from '../knowledge/store';
@@ -29,6 +29,8 @@ export interface Services {
   handoffs: HandoffDesk;
   /** The answers given, with their votes (knowledge/feedback.ts): the scan prunes them, the reports count them. */
   answers: AnswerLog;
+  /** Published FAQ entries (knowledge/faq.ts): hand-offs are published into it. */
+  faq: FaqStore;
   commands: ChatCommands;
   scanner: Scanner;
 }
@@ -57,6 +59,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const admin = new AdminActions(contacts, milestones, units, config.timeZone);
   const handoffs = new HandoffDesk(db, clock, contacts, outbox, WorkingCalendar.load(), config);
   const answers = new SqlAnswerLog(db, () => clock.now());
+  const faq = faqStoreFor(db, plan);
   const commands = new ChatCommands({
     contacts,
     milestones,
@@ -65,10 +68,10 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     handoffs,
     units,
     answers,
-    faq: faqStoreFor(db, plan),
+    faq,
     clock,
     timeZone: config.timeZone,
   });
   const scanner = new Scanner(db, clock, config, { milestones, contacts, outbox, handoffs, answers });
-  return { db, clock, config, plan, outbox, contacts, milestones, assessments, admin, handoffs, answers, commands, scanner };
+  return { db, clock, config, plan, outbox, contacts, milestones, assessments, admin, handoffs, answers, faq, commands, scanner };
 }

@@ -2,19 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseFileError, openDatabase } from '../../db';
-import {
-  type FaqChanges,
-  FaqError,
-  QUESTION_SEPARATOR,
-  ensureKnowledgeBase,
-  faqCsv,
-  faqStoreFor,
-  parseFaqCsv,
-  planUnitCheck,
-} from '../../knowledge';
+import { type FaqChanges, FaqError, QUESTION_SEPARATOR, ensureKnowledgeBase, faqCsv, parseFaqCsv, planUnitCheck } from '../../knowledge';
 import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDate, localDateTime } from '../clock';
 import { ConfigError } from '../config';
+import { publishText } from '../commands';
+import { canonicalRef } from '../handoffs';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
 import { type MilestoneInput, MilestoneError } from '../milestones';
 import { buildReport, reportText } from '../report';
@@ -33,6 +26,7 @@ const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZON
        npm run --silent admin -- faq export [FILE.csv]
        npm run admin -- faq edit --id F-0001 [--questions "问法一|问法二"] [--answer "…"]
        npm run admin -- faq remove --id F-0001
+       npm run admin -- faq publish Q-2026-0001
        npm run admin -- contacts
        npm run admin -- outbox
        npm run admin -- report [--days 30] [--json]
@@ -149,7 +143,7 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     console.log(`${enqueued} messages queued for the zones' contacts, 省商务厅 and the admins`);
   },
   'faq list': async (s) => {
-    const entries = await faqStoreFor(s.db, s.plan).list();
+    const entries = await s.faq.list();
     if (!entries.length) console.log('no FAQ entries');
     for (const e of entries) {
       console.log(
@@ -160,11 +154,11 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   'faq import': async (s, _v, file) => {
     if (!file) throw new UsageError('faq import needs the CSV file');
     const rows = parseFaqCsv(fs.readFileSync(file), planUnitCheck(s.plan));
-    const { added, replaced } = await faqStoreFor(s.db, s.plan).importEntries(rows);
+    const { added, replaced } = await s.faq.importEntries(rows);
     console.log(`${added} FAQ entries added, ${replaced} replaced; a running bot picks them up within seconds`);
   },
   'faq export': async (s, _v, file) => {
-    const entries = await faqStoreFor(s.db, s.plan).list();
+    const entries = await s.faq.list();
     const csv = faqCsv(entries);
     if (!file) {
       process.stdout.write(csv);
@@ -173,6 +167,13 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     fs.writeFileSync(file, csv);
     console.log(`${entries.length} FAQ entries written to ${file}`);
   },
+  'faq publish': async (s, _v, ref) => {
+    if (!ref) throw new UsageError('faq publish needs the hand-off reference (Q-2026-0001)');
+    const outcome = await s.handoffs.publishAsFaq(canonicalRef(ref), s.faq);
+    const text = publishText('en', ref, outcome);
+    if (outcome.kind !== 'published') throw new InputError(text);
+    console.log(text);
+  },
   'faq edit': async (s, v) => {
     const changes: FaqChanges = {
       questions: v.questions === undefined ? undefined : v.questions.split(QUESTION_SEPARATOR),
@@ -180,11 +181,11 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     };
     if (changes.questions === undefined && changes.answer === undefined)
       throw new InputError('faq edit needs --questions "…|…", --answer "…" or both');
-    const e = await unchangedOnFaqError(() => faqStoreFor(s.db, s.plan).edit(faqIdOf(v.id), changes));
+    const e = await unchangedOnFaqError(() => s.faq.edit(faqIdOf(v.id), changes));
     console.log(`changed ${e.id}: ${e.questions.join(' | ')}; a running bot picks it up within seconds`);
   },
   'faq remove': async (s, v) => {
-    const e = await unchangedOnFaqError(() => faqStoreFor(s.db, s.plan).remove(faqIdOf(v.id)));
+    const e = await unchangedOnFaqError(() => s.faq.remove(faqIdOf(v.id)));
     console.log(`removed ${e.id}: ${e.questions.join(' | ')}`);
   },
   contacts: async (s) => {

@@ -139,3 +139,32 @@ test('faq edit and remove: new variants and answer are stored, a refused edit ch
   expect((await admin('faq', 'remove', '--id', 'F-0100')).stdout).toContain('removed F-0100');
   expect((await admin('faq', 'list')).stdout).not.toContain('F-0100');
 });
+
+test('faq publish turns an answered hand-off into an entry; an open or unknown one is refused and nothing is stored', async () => {
+  const world = await World.open({ now: '2026-12-02T09:00:00+08:00', dir });
+  await world.bind('commerce-cli', '部门 省商务厅');
+  const { handoff } = await world.services.handoffs.create({
+    question: '开发区食堂几点开饭？',
+    lang: 'zh',
+    answerId: null,
+    itemId: null,
+    unit: '省商务厅',
+    asker: { conversationId: 'investor-cli', reference: JSON.stringify({ conversation: { id: 'investor-cli' } }) },
+    userId: 'investor',
+  });
+  await world.close();
+  const ref = handoff.ref.replace(/-0+/, '-'); // typed without the leading zeros
+
+  const open = await admin('faq', 'publish', ref);
+  expect(open.code).toBe(1);
+  expect(open.stderr).toContain(`${handoff.ref} has no answer yet and cannot be published`);
+  expect((await admin('faq', 'publish', 'Q-2026-9999')).stderr).toContain('There is no hand-off with reference Q-2026-9999');
+
+  const again = await World.open({ now: '2026-12-03T09:00:00+08:00', dir });
+  await again.say('commerce-cli', `答复 ${handoff.ref} 食堂11:30开饭。`);
+  await again.close();
+  const published = await admin('faq', 'publish', ref);
+  expect(published.code).toBe(0);
+  expect(published.stdout).toMatch(new RegExp(`The answer to ${handoff.ref} is published as FAQ entry F-\\d{4}`));
+  expect((await admin('faq', 'list')).stdout).toContain(`zh 省商务厅 2026-12-03 (from ${handoff.ref}): 开发区食堂几点开饭？`);
+});
