@@ -171,7 +171,8 @@ export class Retriever {
     for (const { synonym, planTerm } of this.synonymsIn(text)) {
       expand(planTerm, SYNONYM_WEIGHT, (word) => synonym.includes(word) || word.includes(synonym));
     }
-    for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z]/.test(w)))) {
+    // Numbers too: a glossary phrase may hold one (iso 14000).
+    for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z\d]/.test(w)))) {
       expand(planTerm, 1, (word) => stems.includes(word));
     }
     for (const { phrase, window } of this.corrector.corrections(text)) {
