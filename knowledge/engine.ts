@@ -371,7 +371,8 @@ export class AnswerEngine {
   private judgeCoverage(result: Draft, s: Signal): Draft {
     const [v] = result.items;
     if (result.status !== 'answered' || result.items.length !== 1 || !s.specific.length) return result;
-    const missing = this.asks.unanswered(s.specific, v.text);
+    // The sentences the reply quotes must answer the ask, not another sentence of the item.
+    const missing = this.asks.unanswered(s.specific, result.quotes.length ? result.quotes.join('\n') : v.text);
     if (!missing.length) return result;
     const byTopic = !s.refs.itemIds.length && asked(s.query) > 0;
     if (

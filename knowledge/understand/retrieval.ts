@@ -171,14 +171,24 @@ export class Retriever {
     for (const { synonym, planTerm } of this.synonymsIn(text)) {
       expand(planTerm, SYNONYM_WEIGHT, (word) => synonym.includes(word) || word.includes(synonym));
     }
-    for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z]/.test(w)))) {
+    // Numbers too: a glossary phrase may hold one (iso 14000).
+    for (const { stems, planTerm } of this.englishMatches(this.lexicon.words(text).filter((w) => /^[a-z\d]/.test(w)))) {
       expand(planTerm, 1, (word) => stems.includes(word));
     }
     for (const { phrase, window } of this.corrector.corrections(text)) {
+      if (this.replacesPlanWord(window, phrase)) continue;
       expand(this.synonymTerms.get(phrase) ?? phrase, SYNONYM_WEIGHT, (word) => window.includes(word));
     }
     exact.filter((p) => this.textTerms.has(p)).forEach((p) => terms.set(p, 1));
     return { terms, concepts };
+  }
+
+  /**
+   * Whether a near miss would change a word the plan itself uses into another (高新技术企业 is no
+   * typo of 高新技术产业: 企业 is a word of the plan); a typo makes a word the plan does not have.
+   */
+  private replacesPlanWord(window: string, phrase: string): boolean {
+    return this.lexicon.words(window).some((w) => w.length >= 2 && this.idf.has(w) && !phrase.includes(w));
   }
 
   /** The glossary's colloquial words that the text contains, each once. */

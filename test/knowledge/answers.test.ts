@@ -344,16 +344,43 @@ describe('coverage: whether the plan answers what was asked', () => {
     expect(a.taskIds).toEqual([]);
   });
 
+  test('the ask is judged by the sentences the reply quotes, not by another sentence of the item', () => {
+    // 5.5 names the qualities a zone needs to upgrade; the same item says nothing of how its evaluator is chosen.
+    const upgrade = engine.answer('省级开发区要升级为国家级经开区，按计划需要符合什么条件？');
+    expect(upgrade).toMatchObject({ taskIds: ['5.5'], coverage: 'full' });
+    expect(upgrade.answer).toContain('经济综合实力强、产业特色鲜明、发展质量高');
+    expect(engine.answer('开发区考核的第三方评价机构是哪家？怎么选出来的？')).toMatchObject({ taskIds: ['5.5'], coverage: 'partial' });
+  });
+
+  test('what happens when a duty is missed: answered where the plan sets a consequence, partial where it sets none', () => {
+    expect(engine.answer('每年考核排后三位的开发区会怎样').coverage).toBe('full');
+    const a = engine.answer('企业年报公示每年截止到几月几号？逾期不报会怎样？');
+    expect(a).toMatchObject({ taskIds: ['1.4'], coverage: 'partial' });
+    expect(a.notCovered?.asks).toEqual(['日期和申报时间', '逾期或违规的后果']);
+  });
+
+  test('找谁 is answered with the lead to ask, and not from an item that only shares a word with the question', () => {
+    const a = engine.answer('高层次人才引进走绿色通道要找谁');
+    expect(a).toMatchObject({ taskIds: ['1.2'], coverage: 'partial' });
+    expect(a.answer.split('\n').at(-1)).toBe('具体的联系人和联系方式，请向负责这项工作的牵头单位省人力资源社会保障厅咨询。');
+    expect(engine.answer('企业被仿冒商标了找谁？')).toMatchObject({ status: 'unknown', coverage: null, taskIds: [] });
+  });
+
+  test('a near miss does not turn a word of the plan into another: 高新技术企业 is no typo of 高新技术产业', () => {
+    expect(engine.answer('国家高新技术企业认定需要什么条件')).toMatchObject({ status: 'unknown', taskIds: [] });
+    expect(engine.answer('特色小真有什么政策').taskIds[0]).toBe('3.3');
+  });
+
   test('out of scope and clarifications carry no coverage', () => {
     expect(engine.answer('山东现在最低工资标准是多少？').coverage).toBeNull();
   });
 
-  test('specific.jsonl: no question the plan does not answer gets full; at least 85% get the labelled coverage', () => {
+  test('specific.jsonl: no question the plan does not answer gets full; at least 90% get the labelled coverage', () => {
     const cases = readCases(path.join(__dirname, '../eval/specific.jsonl'));
     const answers = cases.map((c) => ({ c, a: engine.answer(c.q) }));
     const fullForLess = answers.filter(({ c, a }) => c.coverage !== 'full' && a.coverage === 'full').map(({ c }) => c.id);
     expect(fullForLess).toEqual([]);
     const right = answers.filter(({ c, a }) => (a.coverage ?? 'none') === c.coverage).length;
-    expect(right / cases.length).toBeGreaterThanOrEqual(0.85);
+    expect(right / cases.length).toBeGreaterThanOrEqual(0.9);
   });
 });

@@ -188,6 +188,7 @@ describe('the engine with published FAQ entries', () => {
       if (without[i].status === 'answered' || without[i].status === 'clarify') expect(a.faqIds).toEqual([]);
     });
     expect(moved).toEqual([
+      '国家高新技术企业认定需要什么条件',
       '出口退税一般多少天能到账？要准备哪些单证？',
       'How long does it take to receive an export VAT rebate?',
       'How do I apply for a Z visa for our German engineers?',
