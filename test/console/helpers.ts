@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { openDatabase } from '../../db';
 import { type TestServer, startTestServer } from '../support/server';
 
 const run = promisify(execFile);
@@ -111,4 +112,24 @@ export function textOf(html: string): string {
     .replace(/&#39;/g, "'")
     .replace(/&amp;/g, '&')
     .replace(/\s+/g, ' ');
+}
+
+/** Rows read from the server's database through a connection of the test's own. */
+export async function dbRows<T>(dbFile: string, sql: string, params: (string | number | null)[] = []): Promise<T[]> {
+  const db = await openDatabase(dbFile, { create: false });
+  try {
+    return await db.all<T>(sql, params);
+  } finally {
+    await db.close();
+  }
+}
+
+/** One statement written to the server's database, as another process would. */
+export async function dbWrite(dbFile: string, sql: string, params: (string | number | null)[] = []): Promise<void> {
+  const db = await openDatabase(dbFile, { create: false });
+  try {
+    await db.transaction(() => db.run(sql, params));
+  } finally {
+    await db.close();
+  }
 }

@@ -1,6 +1,5 @@
-import { openDatabase } from '../../db';
 import { type FakeConnector, type TestServer, message, post, startFakeConnector } from '../support/server';
-import { ConsoleClient, adminCli, startConsoleServer, textOf } from './helpers';
+import { ConsoleClient, adminCli, startConsoleServer, textOf, dbRows, dbWrite } from './helpers';
 
 // The console over a real server and database: each change goes through the same functions the CLI
 // and chat use, is audited, and bad input is answered beside its field with nothing stored.
@@ -18,23 +17,8 @@ afterAll(async () => {
   await connector.close();
 });
 
-async function rows<T>(sql: string, params: (string | number)[] = []): Promise<T[]> {
-  const db = await openDatabase(server.dbFile, { create: false });
-  try {
-    return await db.all<T>(sql, params);
-  } finally {
-    await db.close();
-  }
-}
-
-async function write(sql: string, params: (string | number | null)[] = []): Promise<void> {
-  const db = await openDatabase(server.dbFile, { create: false });
-  try {
-    await db.transaction(() => db.run(sql, params));
-  } finally {
-    await db.close();
-  }
-}
+const rows = <T>(sql: string, params: (string | number | null)[] = []) => dbRows<T>(server.dbFile, sql, params);
+const write = (sql: string, params: (string | number | null)[] = []) => dbWrite(server.dbFile, sql, params);
 
 /** Someone writing to the bot from a channel whose connector is the fake one. */
 const chat = (conversationId: string, userId: string) => async (text: string) => {

@@ -1,8 +1,7 @@
 import { PAGES } from '../../console/pages';
-import { openDatabase } from '../../db';
 import type { TestServer } from '../support/server';
 import { startConversation } from '../web/helpers';
-import { ConsoleClient, PASSWORD, addUser, startConsoleServer, textOf } from './helpers';
+import { ConsoleClient, PASSWORD, addUser, startConsoleServer, textOf, dbRows, dbWrite } from './helpers';
 
 let server: TestServer;
 let admin: ConsoleClient;
@@ -25,23 +24,8 @@ const ROUTES = Object.entries(PAGES).flatMap(([page, methods]) => {
 });
 const SIGNED_IN_ONLY = ROUTES.filter((r) => !/\/admin\/(sign-in|set-password)$/.test(r.path));
 
-async function query<T>(sql: string, params: (string | number)[] = []): Promise<T[]> {
-  const db = await openDatabase(server.dbFile, { create: false });
-  try {
-    return await db.all<T>(sql, params);
-  } finally {
-    await db.close();
-  }
-}
-
-async function write(sql: string, params: (string | number)[] = []): Promise<void> {
-  const db = await openDatabase(server.dbFile, { create: false });
-  try {
-    await db.transaction(() => db.run(sql, params));
-  } finally {
-    await db.close();
-  }
-}
+const query = <T>(sql: string, params: (string | number | null)[] = []) => dbRows<T>(server.dbFile, sql, params);
+const write = (sql: string, params: (string | number | null)[] = []) => dbWrite(server.dbFile, sql, params);
 
 describe('without a session', () => {
   test.each(SIGNED_IN_ONLY.map((r) => [r.method, r.path] as const))(
