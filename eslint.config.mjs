@@ -20,6 +20,8 @@ const LAYERS = {
   knowledge: ['db', 'catalogue'],
   scheduler: ['db', 'catalogue', 'knowledge'],
   dialogs: ['knowledge', 'scheduler', 'catalogue'],
+  // The administrators' console: pages over the stores and admin actions; bot/ mounts it.
+  console: ['db', 'catalogue', 'knowledge', 'scheduler'],
   bot: '*',
   test: '*',
 };
@@ -36,7 +38,7 @@ const zones = Object.entries(LAYERS)
   }));
 
 /** Only dialogs/ and bot/ speak Bot Framework; the layers below stay free of its packages. */
-const BOT_FRAMEWORK_FREE = ['db', 'catalogue', 'knowledge', 'scheduler'];
+const BOT_FRAMEWORK_FREE = ['db', 'catalogue', 'knowledge', 'scheduler', 'console'];
 const botFrameworkBan = {
   group: ['botbuilder', 'botbuilder/**', 'botbuilder-*', 'botbuilder-*/**', 'botframework-*', 'botframework-*/**'],
   message: 'Only dialogs/ and bot/ may use Bot Framework packages (botbuilder*, botframework-*).',
@@ -105,8 +107,13 @@ export default defineConfig(
     languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
   },
   {
+    // The console's one browser script, a classic script; uPlot is loaded before it as window.uPlot.
+    files: ['console/public/**/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser, uPlot: 'readonly' } },
+  },
+  {
     files: ['**/*.{js,cjs}'],
-    ignores: ['bot/web/public/**'],
+    ignores: ['bot/web/public/**', 'console/public/**'],
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
   },
   {

@@ -1,6 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import restify from 'restify';
+import { registerConsole } from '../console';
 import type { Database } from '../db';
 import { SqlAnswerLog, openKnowledge, refreshFaq } from '../knowledge';
 import { createScheduler } from '../scheduler';
@@ -81,6 +82,13 @@ export async function startServer(
       bot,
       logger,
       maxBodyBytes: settings.maxBodyBytes,
+    });
+
+    registerConsole(server, {
+      services: scheduler.services,
+      settings: settings.console,
+      logger: logger.child({ component: 'console' }),
+      trustProxy: settings.webChat.trustProxy,
     });
 
     await listen(server, settings.port, listenHost(settings, logger));

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type ConsoleSettings, readConsoleSettings } from '../console';
 import { LOG_LEVELS, type LogLevel } from './logger';
 
 /** The Bot Framework credentials, named as Azure Bot Service and the samples name them. */
@@ -24,6 +25,8 @@ export interface Settings {
   adminUserIds: string[];
   /** Whether this process runs the reminders' scheduler (node-cron scans and dispatches). */
   schedulerEnabled: boolean;
+  /** The administrators' console at /admin (console/). */
+  console: ConsoleSettings;
 }
 
 /** The chat page at / (bot/web/). */
@@ -100,6 +103,7 @@ export function readSettings(env: Record<string, string | undefined>): Settings 
       .map((id) => id.trim())
       .filter(Boolean),
     schedulerEnabled: e.SCHEDULER_ENABLED !== 'false',
+    console: readConsoleSettings(env),
     auth: {
       MicrosoftAppType: e.MicrosoftAppType,
       MicrosoftAppId: e.MicrosoftAppId,

@@ -17,3 +17,5 @@ export const DEFAULT_DB_PATH = path.join('data', 'edz.sqlite');
 export function openDatabase(file: string = process.env.DB_PATH || DEFAULT_DB_PATH, options: OpenOptions = {}): Promise<Database> {
   return SqliteDatabase.open(file, SQLITE_MIGRATIONS, options);
 }
+export { SqlAuditLog } from './audit';
+export type { Actor, AuditChange, AuditEntry, AuditLog, AuditSource } from './audit';

@@ -15,6 +15,7 @@ export type { Plan, Item } from './plan/types';
 export { type BuildReport, DEFAULT_SOURCE, buildKnowledgeBase, ensureKnowledgeBase, exportItems, loadPlan } from './store';
 export {
   type FaqChanges,
+  type FaqCsvRow,
   type FaqEntry,
   type FaqInput,
   type FaqStore,

@@ -329,6 +329,17 @@ export class Assessments {
   }
 
   /** The last year with results, or null when none was imported. */
+  /** Who was sent the year's results (zones their own, 省商务厅 and the admins the table), with how their messages stand. */
+  async notified(
+    year: number,
+  ): Promise<{ kind: Contact['kind']; target: string; name: string | null; status: string; sentAt: number | null }[]> {
+    return this.db.all(
+      `SELECT c.kind, c.target, c.name, o.status, o.sent_at AS "sentAt" FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
+       WHERE o.kind = 'assessment' AND (o.idempotency_key LIKE ? OR o.idempotency_key LIKE ?) ORDER BY c.kind, c.target, o.id`,
+      [`assessment:${year}:%`, `assessment-summary:${year}:%`],
+    );
+  }
+
   async latestYear(): Promise<number | null> {
     const row = await this.db.get<{ year: number | null }>('SELECT MAX(year) AS year FROM sch_assessments');
     return row?.year ?? null;

@@ -1,9 +1,11 @@
-import type { AdminActions } from './admin';
+import type { AdminActions, PublishOutcome } from './admin';
 import type { Assessments } from './assessment';
-import type { AnswerLog, FaqStore } from '../knowledge';
+import type { Actor } from '../db';
+import type { AnswerLog } from '../knowledge';
 import { type Clock, localDate, localDateTime } from './clock';
 import type { ContactBook } from './contacts';
-import { type HandoffDesk, MAX_REPLY_CHARS, type PublishOutcome, type ReassignOutcome, type ReplyOutcome } from './handoffs';
+import { type HandoffDesk, MAX_REPLY_CHARS, type ReplyOutcome } from './handoffs';
+import type { ReassignChange } from './admin';
 import { type Lang, assessmentTable, assessmentZoneText, milestoneList, replies, reportList } from './messages';
 import { say } from '../catalogue';
 import { buildReport, reportText } from './report';
@@ -68,7 +70,6 @@ export interface ChatCommandStores {
   handoffs: HandoffDesk;
   units: UnitResolver;
   answers: AnswerLog;
-  faq: FaqStore;
   clock: Clock;
   timeZone: string;
 }
@@ -80,7 +81,6 @@ export class ChatCommands {
   private readonly admin: AdminActions;
   private readonly timeZone: string;
   private readonly answers: AnswerLog;
-  private readonly faq: FaqStore;
   private readonly clock: Clock;
   /** The hand-offs, which the dialogs also start (handoffs.create). */
   readonly handoffs: HandoffDesk;
@@ -97,7 +97,6 @@ export class ChatCommands {
       handoffs: this.handoffs,
       units: this.units,
       answers: this.answers,
-      faq: this.faq,
       clock: this.clock,
     } = stores);
   }
@@ -133,6 +132,7 @@ export class ChatCommands {
   async run(c: SchedulerCommand, caller: CommandCaller, lang: Lang): Promise<string> {
     if (ADMIN_COMMANDS.has(c.name) && !caller.isAdmin) return replies.adminOnly(lang);
     const input = { ...caller, conversationId: caller.address.conversationId };
+    const actor: Actor = { source: 'chat', name: caller.userId };
     switch (c.name) {
       case 'bind':
         return this.bind(c.code, input, lang);
@@ -146,14 +146,14 @@ export class ChatCommands {
       case 'assessment':
         return this.assessment(c.year, input, lang);
       case 'invite': {
-        const outcome = await this.admin.invite(c.kind, c.target, c.personName);
+        const outcome = await this.admin.invite(c.kind, c.target, c.personName, actor);
         return outcome.ok ? replies.inviteCreated(lang, outcome.label, outcome.code, outcome.expires) : outcome.message(lang);
       }
       case 'milestone-list':
         return milestoneList(lang, await this.admin.milestoneRows());
       case 'milestone-add':
       case 'milestone-remove':
-        return this.changeMilestone(c, lang);
+        return this.changeMilestone(c, actor, lang);
       case 'progress-list':
         return reportList(lang, (await this.milestones.reports()).slice(0, 30), (ms) => localDateTime(ms, this.timeZone));
       case 'admin-usage':
@@ -161,11 +161,12 @@ export class ChatCommands {
       case 'handoff-reply':
         return this.replyToHandoff(c, input, lang);
       case 'handoff-reassign':
-        return this.reassign(c, lang);
+        return this.reassign(c, actor, lang);
       case 'handoff-list':
         return this.handoffList(input, lang);
       case 'faq-publish':
-        return this.publish(c.ref, lang);
+        if (!c.ref) return say(lang, 'faq.publishUsage');
+        return publishText(lang, await this.admin.publishFaq(c.ref, actor));
       case 'report': {
         const to = this.clock.now();
         const report = await buildReport({ answers: this.answers, handoffs: this.handoffs }, to - c.days * 86_400_000, to);
@@ -183,17 +184,9 @@ export class ChatCommands {
     return replyText(lang, c.ref, await this.handoffs.reply(c.ref, c.text, caller), (ms) => localDate(ms, this.timeZone));
   }
 
-  private async reassign(c: Extract<SchedulerCommand, { name: 'handoff-reassign' }>, lang: Lang): Promise<string> {
+  private async reassign(c: Extract<SchedulerCommand, { name: 'handoff-reassign' }>, actor: Actor, lang: Lang): Promise<string> {
     if (!c.ref || !c.unit) return say(lang, 'handoff.reassignUsage');
-    const lookup = this.units.resolve(c.unit);
-    if (!lookup.ok) return replies.unknownUnit(lang, c.unit, lookup);
-    return reassignText(lang, c.ref, await this.handoffs.reassign(c.ref, lookup.unit));
-  }
-
-  /** An answered hand-off becomes an FAQ entry: its question, the unit's reply, the day of the reply. */
-  private async publish(ref: string, lang: Lang): Promise<string> {
-    if (!ref) return say(lang, 'faq.publishUsage');
-    return publishText(lang, ref, await this.handoffs.publishAsFaq(ref, this.faq));
+    return reassignText(lang, c.ref, await this.admin.reassignHandoff(c.ref, c.unit, actor));
   }
 
   /** A liaison sees the hand-offs of its units, an admin all; nobody else any. */
@@ -272,12 +265,16 @@ export class ChatCommands {
     return own.length ? own.map((r) => assessmentZoneText(lang, r)).join('\n') : replies.noResults(lang, year);
   }
 
-  private async changeMilestone(c: Extract<SchedulerCommand, { name: 'milestone-add' | 'milestone-remove' }>, lang: Lang): Promise<string> {
+  private async changeMilestone(
+    c: Extract<SchedulerCommand, { name: 'milestone-add' | 'milestone-remove' }>,
+    actor: Actor,
+    lang: Lang,
+  ): Promise<string> {
     try {
-      if (c.name === 'milestone-remove') return replies.milestoneRemoved(lang, await this.milestones.remove(c.id));
+      if (c.name === 'milestone-remove') return replies.milestoneRemoved(lang, await this.admin.removeMilestone(c.id, actor));
       return replies.milestoneAdded(
         lang,
-        await this.milestones.add({ itemId: c.itemId, due: c.due, title: c.title, audience: c.audience }),
+        await this.admin.addMilestone({ itemId: c.itemId, due: c.due, title: c.title, audience: c.audience }, actor),
       );
     } catch (err) {
       if (err instanceof MilestoneError) return replies.milestoneProblem(lang, err.problem, err.detail);
@@ -306,8 +303,25 @@ function replyText(lang: Lang, ref: string, outcome: ReplyOutcome, dateOf: (ms: 
   }
 }
 
-function reassignText(lang: Lang, ref: string, outcome: ReassignOutcome): string {
+/** What an admin is told of a publish, in chat and in the console. */
+export function publishText(lang: Lang, outcome: PublishOutcome): string {
   switch (outcome.kind) {
+    case 'published':
+      return say(lang, 'faq.published', { ref: outcome.ref, id: outcome.entry.id, question: outcome.question, unit: outcome.unit });
+    case 'unknown':
+      return say(lang, 'handoff.unknownRef', { ref: outcome.ref });
+    case 'not-answered':
+      return say(lang, 'faq.notAnswered', { ref: outcome.ref });
+    case 'invalid':
+      return say(lang, 'faq.invalid', { problems: outcome.problems.join('; ') });
+  }
+}
+
+/** What an admin is told of a reassignment, in chat and in the console. */
+export function reassignText(lang: Lang, ref: string, outcome: ReassignChange): string {
+  switch (outcome.kind) {
+    case 'unknown-unit':
+      return replies.unknownUnit(lang, outcome.typed, outcome.lookup);
     case 'reassigned':
       return say(lang, 'handoff.reassigned', {
         ref: outcome.handoff.ref,
@@ -321,25 +335,6 @@ function reassignText(lang: Lang, ref: string, outcome: ReassignOutcome): string
       return say(lang, 'handoff.reassignSame', { ref: outcome.handoff.ref, unit: outcome.handoff.unit });
     case 'answered':
       return say(lang, 'handoff.reassignAnswered', { ref: outcome.handoff.ref });
-  }
-}
-
-/** What an admin is told of publishing a hand-off, in chat and in the admin CLI. */
-export function publishText(lang: Lang, ref: string, outcome: PublishOutcome): string {
-  switch (outcome.kind) {
-    case 'published':
-      return say(lang, 'faq.published', {
-        ref: outcome.handoff.ref,
-        id: outcome.entry.id,
-        question: outcome.handoff.question,
-        unit: outcome.entry.unit,
-      });
-    case 'unknown':
-      return say(lang, 'handoff.unknownRef', { ref });
-    case 'not-answered':
-      return say(lang, 'faq.notAnswered', { ref: outcome.handoff.ref });
-    case 'invalid':
-      return say(lang, 'faq.invalid', { problems: outcome.problems.join('; ') });
   }
 }
 

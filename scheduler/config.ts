@@ -65,6 +65,8 @@ const envSchema = z.object({
   DISPATCH_BATCH_SIZE: count(100, 1),
   HANDOFF_ANSWER_WORKING_DAYS: count(3, 1),
   FEEDBACK_RETENTION_DAYS: count(365, 1),
+  ADMIN_LOGIN_MAX_FAILURES: count(5, 1),
+  ADMIN_LOGIN_LOCK_MINUTES: count(15, 1),
 });
 
 export interface SchedulerConfig {
@@ -92,6 +94,10 @@ export interface SchedulerConfig {
   handoffWorkingDays: number;
   /** How long answers (with their questions and votes) are kept. */
   feedbackRetentionMs: number;
+  /** Failed console sign-ins of one name after which it is locked… */
+  adminLoginMaxFailures: number;
+  /** …for this long after the last of them. */
+  adminLoginLockMs: number;
 }
 
 export class ConfigError extends Error {
@@ -131,5 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): SchedulerConfi
     batchSize: e.DISPATCH_BATCH_SIZE,
     handoffWorkingDays: e.HANDOFF_ANSWER_WORKING_DAYS,
     feedbackRetentionMs: e.FEEDBACK_RETENTION_DAYS * 86_400_000,
+    adminLoginMaxFailures: e.ADMIN_LOGIN_MAX_FAILURES,
+    adminLoginLockMs: e.ADMIN_LOGIN_LOCK_MINUTES * 60_000,
   };
 }

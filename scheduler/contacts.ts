@@ -247,6 +247,30 @@ export class ContactBook {
     );
   }
 
+  /** An admin ends a binding (not an asker's contact); what waits for it is cancelled. The contact as it was, or null. */
+  async revoke(id: number): Promise<Contact | null> {
+    return this.db.transaction(async () => {
+      const contact = await this.byId(id);
+      if (!contact || contact.kind === 'asker' || contact.status === 'unbound') return null;
+      await this.setStatus([id], 'unbound', 'revoked by an admin');
+      return contact;
+    });
+  }
+
+  /** The bindings with when each was made and when its conversation was last heard from (a message, a question, a report). */
+  async directory(): Promise<(Contact & { boundAt: number; lastSeenAt: number })[]> {
+    const rows = await this.db.all<ContactRow & { bound_at: number; updated_at: number; asked: number | null; reported: number | null }>(
+      `SELECT ${CONTACT_COLUMNS.split(', ')
+        .map((c) => `c.${c}`)
+        .join(', ')}, c.bound_at, c.updated_at, a.last AS asked, r.last AS reported
+       FROM sch_contacts c
+       LEFT JOIN (SELECT conversation_id, MAX(asked_at) AS last FROM kb_answers GROUP BY conversation_id) a ON a.conversation_id = c.conversation_id
+       LEFT JOIN (SELECT contact_id, MAX(at) AS last FROM sch_reports GROUP BY contact_id) r ON r.contact_id = c.id
+       WHERE c.kind <> 'asker' AND c.status <> 'unbound' ORDER BY c.kind, c.target, c.id`,
+    );
+    return rows.map((r) => ({ ...toContact(r), boundAt: r.bound_at, lastSeenAt: Math.max(r.updated_at, r.asked ?? 0, r.reported ?? 0) }));
+  }
+
   /** After a 403/404: every binding of the conversation stops receiving. Call inside a transaction. */
   async markConversationInactive(conversationId: string, reason: string): Promise<Contact[]> {
     const rows = await this.db.all<ContactRow>(

@@ -1,5 +1,4 @@
 import type { Database } from '../db';
-import { type FaqEntry, FaqError, type FaqStore } from '../knowledge';
 import { type Clock, type IsoDate, daysBetween, localDate } from './clock';
 import type { SchedulerConfig } from './config';
 import type { ContactBook } from './contacts';
@@ -43,12 +42,6 @@ export function canonicalRef(typed: string): string {
 
 /** A reply longer than this is refused: a message in chat, not a document. */
 export const MAX_REPLY_CHARS = 2000;
-
-export type PublishOutcome =
-  | { kind: 'unknown' }
-  | { kind: 'not-answered'; handoff: Handoff }
-  | { kind: 'invalid'; problems: string[] }
-  | { kind: 'published'; handoff: Handoff; entry: FaqEntry };
 
 export type ReplyOutcome =
   | { kind: 'sent'; handoff: Handoff }
@@ -139,31 +132,6 @@ export class HandoffDesk {
       const reachedUnit = await this.sendToUnit(handoff, `handoff:${ref}:to:${input.unit}`);
       return { handoff, reachedUnit, workingDays: this.config.handoffWorkingDays };
     });
-  }
-
-  /**
-   * An admin publishes an answered hand-off as an FAQ entry: its question, the unit's reply (or
-   * 省商务厅's, when an admin answered) and the day of the reply, its reference kept. A running
-   * server sees the FAQ's new revision and reloads the entries.
-   */
-  async publishAsFaq(ref: string, faq: FaqStore): Promise<PublishOutcome> {
-    const handoff = await this.byRef(ref);
-    if (!handoff) return { kind: 'unknown' };
-    if (handoff.status !== 'answered' || !handoff.reply || handoff.repliedAt === null) return { kind: 'not-answered', handoff };
-    try {
-      const entry = await faq.add({
-        questions: [handoff.question],
-        answer: handoff.reply,
-        unit: handoff.repliedUnit ?? handoff.unit,
-        sourceDate: localDate(handoff.repliedAt, this.config.timeZone),
-        handoffRef: handoff.ref,
-        lang: handoff.lang,
-      });
-      return { kind: 'published', handoff, entry };
-    } catch (err) {
-      if (err instanceof FaqError) return { kind: 'invalid', problems: err.problems };
-      throw err;
-    }
   }
 
   async byRef(ref: string): Promise<Handoff | undefined> {

@@ -3,7 +3,7 @@ import pino, { type Logger } from 'pino';
 import { type DispatchStep, type DispatchSummary, Dispatcher } from './dispatcher';
 import type { ChatCommands } from './commands';
 import type { MessageSender } from './sender';
-import { type ServiceOptions, openServices } from './services';
+import { type ServiceOptions, type Services, openServices } from './services';
 
 /**
  * Reminders and assessment results: the scheduler's public surface.
@@ -18,6 +18,7 @@ import { type ServiceOptions, openServices } from './services';
  */
 
 export type { ChatCommands, CommandCaller, SchedulerCommand } from './commands';
+export type { Services } from './services';
 export type { DispatchStep, DispatchSummary } from './dispatcher';
 export type { ConversationAddress, MessageSender, ReplyForm, SendOutcome } from './sender';
 export type { Clock } from './clock';
@@ -39,6 +40,8 @@ export interface SchedulerOptions extends ServiceOptions {
 
 export interface Scheduler {
   commands: ChatCommands;
+  /** The stores and admin actions, for the web console (console/) to call as the CLI does. */
+  services: Services;
   /** One scan and one dispatch, at the clock's time. */
   tick(): Promise<TickSummary>;
   dispatch(): Promise<DispatchSummary>;
@@ -81,5 +84,5 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     };
   };
 
-  return { commands, tick, dispatch: () => dispatcher.dispatch(), start };
+  return { commands, services, tick, dispatch: () => dispatcher.dispatch(), start };
 }

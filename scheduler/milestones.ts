@@ -357,4 +357,41 @@ export class Milestones {
       at: r.at,
     }));
   }
+
+  /**
+   * Per addressed unit of a milestone: when its contacts were last sent a reminder of it, its
+   * progress reports on the item, and when it reported the current occurrence done.
+   */
+  async unitStates(m: Milestone): Promise<{ unit: string; remindedAt: number | null; doneAt: number | null; reports: Report[] }[]> {
+    const reminded = await this.db.all<{ unit: string; at: number }>(
+      `SELECT c.target AS unit, MAX(o.sent_at) AS at FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
+       WHERE o.milestone_id = ? AND o.status = 'sent' AND c.kind = 'unit' GROUP BY c.target`,
+      [m.id],
+    );
+    const done = await this.db.all<{ unit: string; at: number }>(
+      'SELECT unit, at FROM sch_completions WHERE milestone_id = ? AND due = ?',
+      [m.id, m.due],
+    );
+    const reports = await this.reports(m.itemId);
+    return this.audienceUnits(m).map((unit) => ({
+      unit,
+      remindedAt: reminded.find((r) => r.unit === unit)?.at ?? null,
+      doneAt: done.find((r) => r.unit === unit)?.at ?? null,
+      reports: reports.filter((r) => r.unit === unit),
+    }));
+  }
+
+  /** Open milestones past their due date, counted per addressed unit that has not reported them done. */
+  async overdueByUnit(today: IsoDate): Promise<{ unit: string; milestones: number }[]> {
+    const overdue = (await this.open()).filter((m) => m.due < today);
+    const done = new Set(
+      (await this.db.all<{ milestone_id: number; due: string; unit: string }>('SELECT milestone_id, due, unit FROM sch_completions')).map(
+        (r) => `${r.milestone_id}@${r.due}@${r.unit}`,
+      ),
+    );
+    const counts = new Map<string, number>();
+    for (const m of overdue)
+      for (const unit of this.audienceUnits(m)) if (!done.has(`${m.id}@${m.due}@${unit}`)) counts.set(unit, (counts.get(unit) ?? 0) + 1);
+    return [...counts.entries()].map(([unit, milestones]) => ({ unit, milestones })).sort((a, b) => b.milestones - a.milestones);
+  }
 }

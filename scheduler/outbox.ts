@@ -1,6 +1,6 @@
 import type { Database } from '../db';
 import type { Clock, IsoDate } from './clock';
-import type { ClaimedMessage, NewMessage, OutboxStatus } from './records';
+import type { ClaimedMessage, MessageKind, NewMessage, OutboxStatus } from './records';
 
 /**
  * Every proactive message is first a row here, written in the same transaction as what made
@@ -43,7 +43,28 @@ export interface Outbox {
   retryAt(id: number, owner: string, at: number, error: string): Promise<void>;
   /** Call inside a transaction, with whatever tells the admins; false when this owner no longer held it. */
   markDead(id: number, owner: string, error: string): Promise<boolean>;
-  countsByStatus(): Promise<Record<OutboxStatus, number>>;
+  /** How many rows have each status, of those created since `since` when given. */
+  countsByStatus(since?: number): Promise<Record<OutboxStatus, number>>;
+  /** An admin's retry of a dead row: pending again now, its attempts counted afresh; false when the row is not dead. */
+  retryDead(id: number): Promise<boolean>;
+  /** An admin's cancel of a pending or dead row; the status it had, or null when it had neither. */
+  cancel(id: number): Promise<OutboxStatus | null>;
+  /** The rows of one status, newest first, `limit` of them, older than `beforeId` when given. */
+  list(status: OutboxStatus, limit: number, beforeId?: number): Promise<OutboxEntry[]>;
+}
+
+/** A row as an admin reads it. */
+export interface OutboxEntry {
+  id: number;
+  kind: MessageKind;
+  contactId: number;
+  text: string;
+  status: OutboxStatus;
+  attempts: number;
+  lastError: string | null;
+  dueDate: IsoDate;
+  createdAt: number;
+  sentAt: number | null;
 }
 
 const ENQUEUE_CHUNK = 50;
@@ -238,13 +259,64 @@ export class SqliteOutbox implements Outbox {
     return changes === 1;
   }
 
-  async countsByStatus(): Promise<Record<OutboxStatus, number>> {
+  async countsByStatus(since?: number): Promise<Record<OutboxStatus, number>> {
     const counts: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, dead: 0, cancelled: 0 };
     for (const r of await this.db.all<{ status: OutboxStatus; n: number }>(
-      'SELECT status, COUNT(*) AS n FROM sch_outbox GROUP BY status',
+      `SELECT status, COUNT(*) AS n FROM sch_outbox ${since === undefined ? '' : 'WHERE created_at >= ?'} GROUP BY status`,
+      since === undefined ? [] : [since],
     )) {
       counts[r.status] = r.n;
     }
     return counts;
+  }
+
+  async retryDead(id: number): Promise<boolean> {
+    const { changes } = await this.db.transaction(() =>
+      this.db.run("UPDATE sch_outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE id = ? AND status = 'dead'", [
+        this.clock.now(),
+        id,
+      ]),
+    );
+    return changes === 1;
+  }
+
+  async cancel(id: number): Promise<OutboxStatus | null> {
+    return this.db.transaction(async () => {
+      const row = await this.db.get<{ status: OutboxStatus }>('SELECT status FROM sch_outbox WHERE id = ?', [id]);
+      if (!row || (row.status !== 'pending' && row.status !== 'dead')) return null;
+      await this.db.run("UPDATE sch_outbox SET status = 'cancelled', last_error = 'cancelled by an admin' WHERE id = ?", [id]);
+      return row.status;
+    });
+  }
+
+  async list(status: OutboxStatus, limit: number, beforeId?: number): Promise<OutboxEntry[]> {
+    const rows = await this.db.all<{
+      id: number;
+      kind: MessageKind;
+      contact_id: number;
+      text: string;
+      status: OutboxStatus;
+      attempts: number;
+      last_error: string | null;
+      due_date: IsoDate;
+      created_at: number;
+      sent_at: number | null;
+    }>(
+      `SELECT id, kind, contact_id, text, status, attempts, last_error, due_date, created_at, sent_at FROM sch_outbox
+       WHERE status = ?${beforeId === undefined ? '' : ' AND id < ?'} ORDER BY id DESC LIMIT ?`,
+      beforeId === undefined ? [status, limit] : [status, beforeId, limit],
+    );
+    return rows.map((r) => ({
+      id: r.id,
+      kind: r.kind,
+      contactId: r.contact_id,
+      text: r.text,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      dueDate: r.due_date,
+      createdAt: r.created_at,
+      sentAt: r.sent_at,
+    }));
   }
 }

@@ -1,7 +1,8 @@
 import { type AnswerLog, type FaqStore, type Plan, SqlAnswerLog, faqStoreFor } from '../knowledge';
-import type { Database } from '../db';
+import { type AuditLog, type Database, SqlAuditLog } from '../db';
 import { loadDirectory } from '../knowledge/curated';
 import { loadPlan } from '../knowledge/store';
+import { AdminAccounts } from './accounts';
 import { AdminActions } from './admin';
 import { Assessments } from './assessment';
 import { type Clock, systemClock } from './clock';
@@ -26,10 +27,13 @@ export interface Services {
   milestones: Milestones;
   assessments: Assessments;
   admin: AdminActions;
+  /** The web console's accounts (console/), which the CLI's `user add` creates. */
+  accounts: AdminAccounts;
+  /** Every admin change, from the console, the CLI or chat. */
+  audit: AuditLog;
   handoffs: HandoffDesk;
   /** The answers given, with their votes (knowledge/feedback.ts): the scan prunes them, the reports count them. */
   answers: AnswerLog;
-  /** Published FAQ entries (knowledge/faq.ts): hand-offs are published into it. */
   faq: FaqStore;
   commands: ChatCommands;
   scanner: Scanner;
@@ -56,10 +60,12 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   await milestones.seed(plan);
   const assessments = new Assessments(db, clock, contacts, outbox, config.timeZone);
   const units = new UnitResolver(plan, loadDirectory());
-  const admin = new AdminActions(contacts, milestones, units, config.timeZone);
   const handoffs = new HandoffDesk(db, clock, contacts, outbox, WorkingCalendar.load(), config);
   const answers = new SqlAnswerLog(db, () => clock.now());
+  const audit = new SqlAuditLog(db, () => clock.now());
   const faq = faqStoreFor(db, plan);
+  const admin = new AdminActions({ contacts, milestones, assessments, handoffs, outbox, faq, units, audit, timeZone: config.timeZone });
+  const accounts = new AdminAccounts(db, clock, audit, { maxFailures: config.adminLoginMaxFailures, windowMs: config.adminLoginLockMs });
   const commands = new ChatCommands({
     contacts,
     milestones,
@@ -68,10 +74,26 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
     handoffs,
     units,
     answers,
-    faq,
     clock,
     timeZone: config.timeZone,
   });
   const scanner = new Scanner(db, clock, config, { milestones, contacts, outbox, handoffs, answers });
-  return { db, clock, config, plan, outbox, contacts, milestones, assessments, admin, handoffs, answers, faq, commands, scanner };
+  return {
+    db,
+    clock,
+    config,
+    plan,
+    outbox,
+    contacts,
+    milestones,
+    assessments,
+    admin,
+    accounts,
+    audit,
+    handoffs,
+    answers,
+    faq,
+    commands,
+    scanner,
+  };
 }

@@ -49,7 +49,7 @@ function moduleIn(folder: string, fromFolder: string): string {
   return path.posix.relative(fromFolder, `${folder}/${file.replace(/\.ts$/, '')}`);
 }
 
-const SOURCE_FOLDERS = ['db', 'catalogue', 'knowledge', 'scheduler', 'dialogs', 'bot'];
+const SOURCE_FOLDERS = ['db', 'catalogue', 'knowledge', 'scheduler', 'dialogs', 'console', 'bot'];
 
 /** The .ts files under a folder of the repository (none if it does not exist). */
 function tsFiles(folder: string): string[] {
@@ -156,6 +156,29 @@ describe('eslint.config.mjs enforces the layering', () => {
       name: 'dialogs/ importing knowledge/ and botbuilder (allowed)',
       probe: { file: 'dialogs/lintProbe.ts', code: `import '${moduleIn('knowledge', 'dialogs')}';\nimport 'botbuilder';\n` },
       expected: [],
+    },
+    {
+      name: 'console/ importing bot/ (bot/ mounts the console, not the other way)',
+      probe: { file: 'console/lintProbe.ts', code: `import '${moduleIn('bot', 'console')}';\n` },
+      expected: ['import-x/no-restricted-paths'],
+    },
+    {
+      name: 'console/ importing dialogs/ and botbuilder',
+      probe: { file: 'console/pages/lintProbe.ts', code: `import '${moduleIn('dialogs', 'console/pages')}';\nimport 'botbuilder';\n` },
+      expected: ['import-x/no-restricted-paths', 'no-restricted-imports'],
+    },
+    {
+      name: 'console/ importing scheduler/ and db/ (allowed)',
+      probe: {
+        file: 'console/lintProbe.ts',
+        code: `import '${moduleIn('scheduler', 'console')}';\nimport '${moduleIn('db', 'console')}';\n`,
+      },
+      expected: [],
+    },
+    {
+      name: 'scheduler/ importing console/',
+      probe: { file: 'scheduler/lintProbe.ts', code: `import '${moduleIn('console', 'scheduler')}';\n` },
+      expected: ['import-x/no-restricted-paths'],
     },
     {
       name: 'bot/ importing scheduler/ (allowed)',

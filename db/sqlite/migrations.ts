@@ -263,4 +263,52 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
       sql: `ALTER TABLE sch_outbox ADD COLUMN reply_ref TEXT;`,
     },
   ],
+  /**
+   * The administrators' console (console/) and the audit log every admin change writes (db/audit.ts).
+   * Secrets are stored as hashes only: passwords with scrypt, session and set-password tokens with SHA-256.
+   */
+  console: [
+    {
+      version: 1,
+      sql: `
+        CREATE TABLE adm_users (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL UNIQUE,                -- a local account's sign-in name, or an OIDC subject or e-mail
+          role TEXT NOT NULL CHECK (role IN ('admin', 'viewer')),
+          password_hash TEXT,                       -- scrypt$N$r$p$salt$hash; NULL until the set-password link is used
+          created_at INTEGER NOT NULL,
+          updated_at INTEGER NOT NULL);
+        CREATE TABLE adm_password_tokens (
+          token_hash TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES adm_users(id),
+          expires_at INTEGER NOT NULL,
+          used_at INTEGER);
+        CREATE TABLE adm_login_failures (
+          id INTEGER PRIMARY KEY,
+          name TEXT NOT NULL,                       -- the name typed, never the password
+          client TEXT NOT NULL,
+          at INTEGER NOT NULL);
+        CREATE INDEX adm_login_failures_name ON adm_login_failures (name, at);
+        CREATE TABLE adm_sessions (
+          token_hash TEXT PRIMARY KEY,
+          user_id INTEGER NOT NULL REFERENCES adm_users(id),
+          csrf TEXT NOT NULL,
+          created_at INTEGER NOT NULL,
+          seen_at INTEGER NOT NULL);
+        CREATE TABLE adm_audit (
+          id INTEGER PRIMARY KEY,
+          at INTEGER NOT NULL,
+          source TEXT NOT NULL CHECK (source IN ('console', 'cli', 'chat')),
+          actor TEXT NOT NULL,                      -- the console user, the CLI's OS user, the chat user id
+          action TEXT NOT NULL,                     -- milestone.add, invite.create, outbox.retry …
+          target TEXT NOT NULL,
+          before TEXT,                              -- JSON, NULL for a creation
+          after TEXT);                              -- JSON, NULL for a removal
+        CREATE INDEX adm_audit_at ON adm_audit (at);
+        -- Append-only: a row once written is never changed or deleted.
+        CREATE TRIGGER adm_audit_no_update BEFORE UPDATE ON adm_audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+        CREATE TRIGGER adm_audit_no_delete BEFORE DELETE ON adm_audit BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+      `,
+    },
+  ],
 };

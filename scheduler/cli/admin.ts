@@ -1,12 +1,14 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { DatabaseFileError, openDatabase } from '../../db';
+import { type Actor, DatabaseFileError, openDatabase } from '../../db';
 import { type FaqChanges, FaqError, QUESTION_SEPARATOR, ensureKnowledgeBase, faqCsv, parseFaqCsv, planUnitCheck } from '../../knowledge';
+import { AccountError } from '../accounts';
 import { AssessmentCsvError, decodeAssessmentCsv, parseAssessmentCsv } from '../assessment';
 import { localDate, localDateTime } from '../clock';
-import { ConfigError } from '../config';
 import { publishText } from '../commands';
+import { ConfigError } from '../config';
 import { canonicalRef } from '../handoffs';
 import { milestoneLine, milestoneList, replies, reportList } from '../messages';
 import { type MilestoneInput, MilestoneError } from '../milestones';
@@ -14,7 +16,8 @@ import { buildReport, reportText } from '../report';
 import { type Services, openServices } from '../services';
 import type { Audience, ContactKind } from '../records';
 
-const USAGE = `usage: npm run --silent admin -- invite (--dept UNIT | --zone ZONE | --admin) [--name NAME]
+const USAGE = `usage: npm run --silent admin -- user add NAME [--role admin|viewer]
+       npm run --silent admin -- invite (--dept UNIT | --zone ZONE | --admin) [--name NAME]
        npm run admin -- milestone add --task 4.3 --due 2027-03-31 --title "…" [--audience lead|all]
        npm run admin -- milestone edit --id N [--task 4.3] [--due 2027-06-30] [--title "…"] [--audience lead|all]
        npm run admin -- milestone list [--all]
@@ -45,6 +48,7 @@ const OPTIONS = {
   questions: { type: 'string' },
   answer: { type: 'string' },
   all: { type: 'boolean' },
+  role: { type: 'string' },
   days: { type: 'string' },
   json: { type: 'boolean' },
   create: { type: 'boolean' },
@@ -92,15 +96,31 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-const WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['milestone', 'assessment', 'faq']);
+const WITH_SUBCOMMANDS: ReadonlySet<string> = new Set(['milestone', 'assessment', 'faq', 'user']);
+
+/** Changes made from the CLI are audited as the operating-system user who ran it. */
+const CLI_ACTOR: Actor = { source: 'cli', name: os.userInfo().username };
+
+/** Where the console is reached: ADMIN_CONSOLE_URL behind a proxy, else this machine's bot server. */
+function consoleUrl(): string {
+  return (process.env.ADMIN_CONSOLE_URL || `http://localhost:${process.env.PORT || 3978}/admin`).replace(/\/+$/, '');
+}
 
 const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promise<void>> = {
+  'user add': async (s, v, name) => {
+    if (!name) throw new UsageError('user add needs the user name');
+    const { user, token, expiresAt } = await s.accounts.add(name, v.role ?? 'admin', CLI_ACTOR);
+    console.log(
+      `user ${user.name} (${user.role}) added; the link sets the password once, until ${localDateTime(expiresAt, s.config.timeZone)}:`,
+    );
+    console.log(`${consoleUrl()}/set-password?token=${token}`);
+  },
   invite: async (s, v) => {
     const chosen = [v.dept !== undefined, v.zone !== undefined, v.admin === true].filter(Boolean).length;
     if (chosen !== 1) throw new InputError('give exactly one of --dept UNIT, --zone ZONE or --admin');
     const [kind, target]: [ContactKind, string] =
       v.dept !== undefined ? ['unit', v.dept] : v.zone !== undefined ? ['zone', v.zone] : ['admin', ''];
-    const outcome = await s.admin.invite(kind, target, v.name);
+    const outcome = await s.admin.invite(kind, target, v.name, CLI_ACTOR);
     if (!outcome.ok) throw new InputError(outcome.message('en'));
     console.log(
       `one-time code for ${outcome.label}${v.name ? ` (${v.name})` : ''}, valid until ${outcome.expires}; the person sends "绑定 <code>" or "bind <code>" to the bot:`,
@@ -109,7 +129,7 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   },
   'milestone add': async (s, v) => {
     if (!v.task || !v.due || !v.title) throw new InputError('milestone add needs --task, --due and --title');
-    const m = await s.milestones.add({ itemId: v.task, due: v.due, title: v.title, audience: audienceOf(v.audience) });
+    const m = await s.admin.addMilestone({ itemId: v.task, due: v.due, title: v.title, audience: audienceOf(v.audience) }, CLI_ACTOR);
     console.log(`added ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
   },
   'milestone edit': async (s, v) => {
@@ -121,19 +141,19 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     };
     if (Object.values(changes).every((x) => x === undefined))
       throw new InputError('milestone edit needs at least one of --task, --due, --title, --audience');
-    const m = await s.milestones.edit(idOf(v.id), changes);
+    const m = await s.admin.editMilestone(idOf(v.id), changes, CLI_ACTOR);
     console.log(`changed ${milestoneLine('en', m, s.milestones.audienceUnits(m))}`);
   },
   'milestone list': async (s, v) => console.log(milestoneList('en', await s.admin.milestoneRows(v.all))),
   'milestone remove': async (s, v) => {
-    const m = await s.milestones.remove(idOf(v.id));
+    const m = await s.admin.removeMilestone(idOf(v.id), CLI_ACTOR);
     console.log(`removed ${milestoneLine('en', m)}`);
   },
   progress: async (s, v) => console.log(reportList('en', await s.milestones.reports(v.task), (ms) => localDateTime(ms, s.config.timeZone))),
   'assessment import': async (s, _v, file) => {
     if (!file) throw new InputError('assessment import needs the CSV file');
     const rows = parseAssessmentCsv(decodeAssessmentCsv(fs.readFileSync(file)));
-    const { years, enqueued } = await s.assessments.import(rows);
+    const { years, enqueued } = await s.admin.importAssessments(rows, CLI_ACTOR);
     for (const y of years) {
       console.log(
         `${y.year}: ${y.zones} zones, ${y.ranked} 省级 ranked; 通报警示: ${y.warned.join(', ') || 'none'}; 兼并整合或退出: ${y.exitCandidates.join(', ') || 'none'}` +
@@ -154,7 +174,7 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   'faq import': async (s, _v, file) => {
     if (!file) throw new UsageError('faq import needs the CSV file');
     const rows = parseFaqCsv(fs.readFileSync(file), planUnitCheck(s.plan));
-    const { added, replaced } = await s.faq.importEntries(rows);
+    const { added, replaced } = await s.admin.importFaq(rows, CLI_ACTOR);
     console.log(`${added} FAQ entries added, ${replaced} replaced; a running bot picks them up within seconds`);
   },
   'faq export': async (s, _v, file) => {
@@ -169,8 +189,8 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
   },
   'faq publish': async (s, _v, ref) => {
     if (!ref) throw new UsageError('faq publish needs the hand-off reference (Q-2026-0001)');
-    const outcome = await s.handoffs.publishAsFaq(canonicalRef(ref), s.faq);
-    const text = publishText('en', ref, outcome);
+    const outcome = await s.admin.publishFaq(canonicalRef(ref), CLI_ACTOR);
+    const text = publishText('en', outcome);
     if (outcome.kind !== 'published') throw new InputError(text);
     console.log(text);
   },
@@ -181,11 +201,11 @@ const COMMANDS: Record<string, (s: Services, v: Values, file?: string) => Promis
     };
     if (changes.questions === undefined && changes.answer === undefined)
       throw new InputError('faq edit needs --questions "…|…", --answer "…" or both');
-    const e = await unchangedOnFaqError(() => s.faq.edit(faqIdOf(v.id), changes));
+    const e = await unchangedOnFaqError(() => s.admin.editFaq(faqIdOf(v.id), changes, CLI_ACTOR));
     console.log(`changed ${e.id}: ${e.questions.join(' | ')}; a running bot picks it up within seconds`);
   },
   'faq remove': async (s, v) => {
-    const e = await unchangedOnFaqError(() => s.faq.remove(faqIdOf(v.id)));
+    const e = await unchangedOnFaqError(() => s.admin.removeFaq(faqIdOf(v.id), CLI_ACTOR));
     console.log(`removed ${e.id}: ${e.questions.join(' | ')}`);
   },
   contacts: async (s) => {
@@ -245,7 +265,13 @@ main(process.argv.slice(2)).then(
     if (err instanceof AssessmentCsvError || err instanceof FaqError)
       console.error(`error: the file was not imported, nothing was stored:\n${err.message}`);
     else if (err instanceof MilestoneError) console.error(`error: ${replies.milestoneProblem('en', err.problem, err.detail)}`);
-    else if (err instanceof InputError || err instanceof ConfigError || err instanceof DatabaseFileError || isUserError(err))
+    else if (
+      err instanceof InputError ||
+      err instanceof AccountError ||
+      err instanceof ConfigError ||
+      err instanceof DatabaseFileError ||
+      isUserError(err)
+    )
       console.error(`error: ${(err as Error).message}`);
     else console.error(err);
     process.exitCode = 1;

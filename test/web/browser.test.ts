@@ -4,6 +4,7 @@ import path from 'node:path';
 import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 import { FakeConnector } from '../scheduler/fakeConnector';
 import { World, addMilestone, removeAllMilestones } from '../scheduler/world';
+import { CHROMIUM, CHROMIUM_ARGS } from '../support/chromium';
 import type { TestServer } from '../support/server';
 import { startWebServer } from './helpers';
 
@@ -12,16 +13,6 @@ import { startWebServer } from './helpers';
  * Each step leaves a screenshot in test/artifacts/web/.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 const ARTIFACTS = path.resolve(__dirname, '../artifacts/web');
 
 let server: TestServer;
