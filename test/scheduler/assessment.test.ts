@@ -8,6 +8,7 @@ import {
   parseAssessmentCsv,
   rankYear,
 } from '../../scheduler/assessment';
+import { databaseIn } from '../support/backends';
 import { FakeConnector } from './fakeConnector';
 import { World, adminInChild, buildKnowledge, tempDir } from './world';
 
@@ -296,7 +297,7 @@ describe('npm run admin -- assessment import', () => {
 
   test('a file with an error is refused with its line, and nothing is stored; a good one is', async () => {
     const dir = tempDir();
-    const dbPath = path.join(dir, 'edz.sqlite');
+    const dbPath = await databaseIn(dir);
     await buildKnowledge(dbPath);
     const bad = path.join(dir, 'bad.csv');
     const good = path.join(dir, 'good.csv');
