@@ -50,7 +50,7 @@ export class DatabaseStorage implements Storage {
     const { changes } = await this.db.run(
       `INSERT INTO bot_state (key, etag, value, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (key) DO UPDATE SET etag = excluded.etag, value = excluded.value, updated_at = excluded.updated_at
-       WHERE ? IS NULL OR bot_state.etag = ?`,
+       WHERE CAST(? AS TEXT) IS NULL OR bot_state.etag = ?`,
       [key, crypto.randomUUID(), JSON.stringify(value), new Date().toISOString(), expected, expected],
     );
     if (changes === 0) throw new ETagConflictError(key);

@@ -39,8 +39,10 @@ export class DatabaseFileError extends Error {
 }
 
 export interface Database {
-  /** Where the data is, for messages and the health check (a file name for SQLite). */
+  /** Where the data is, for messages and the health check (a file name for SQLite, the server's URL without its password). */
   readonly file: string;
+  /** Which SQL the database speaks, for the few statements that differ (the outbox's claim). */
+  readonly dialect: 'sqlite' | 'postgres';
   exec(sql: string): Promise<void>;
   run(sql: string, params?: readonly SqlValue[]): Promise<RunResult>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;

@@ -143,7 +143,7 @@ export class SqliteOutbox implements Outbox {
       ? ''
       : keepContactIds.length
         ? ` OR contact_id NOT IN (${keepContactIds.map(() => '?').join(', ')})`
-        : ' OR 1';
+        : ' OR TRUE';
     await this.db.run(
       `UPDATE sch_outbox SET status = 'cancelled', last_error = ?
        WHERE milestone_id = ? AND status = 'pending' AND (milestone_due IS DISTINCT FROM ?${keepContacts})`,
@@ -161,7 +161,7 @@ export class SqliteOutbox implements Outbox {
              SELECT id, conversation_id, next_attempt_at,
                     ROW_NUMBER() OVER (PARTITION BY conversation_id ORDER BY next_attempt_at, id) AS position
              FROM sch_outbox
-             WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?))
+             WHERE (status = 'pending' AND next_attempt_at <= ?) OR (status = 'sending' AND lease_until <= ?)) AS ready
            WHERE position = 1
              AND conversation_id NOT IN (SELECT conversation_id FROM sch_outbox WHERE status = 'sending' AND lease_until > ?)
            ORDER BY next_attempt_at, id

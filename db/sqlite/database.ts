@@ -39,6 +39,7 @@ export class SqliteDatabase implements Database {
   private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
   /** Set once the file was found deleted or replaced: every later write is refused with it. */
   private lost?: DatabaseFileError;
+  readonly dialect = 'sqlite';
 
   private constructor(
     private readonly db: sqlite3.Database,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ETagConflictError, DatabaseStorage } from '../../bot/storage';
 import { type Database, openDatabase } from '../../db';
+import { databaseIn } from '../support/backends';
 
 let dir: string;
 let db: Database;
@@ -10,7 +11,7 @@ let storage: DatabaseStorage;
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-storage-'));
-  db = await openDatabase(path.join(dir, 'state.sqlite'));
+  db = await openDatabase(await databaseIn(dir, 'state.sqlite'));
   storage = new DatabaseStorage(db);
 });
 afterEach(async () => {
@@ -68,10 +69,10 @@ describe('DatabaseStorage', () => {
     expect(await storage.count()).toBe(1);
   });
 
-  test('items survive closing and reopening the file', async () => {
+  test('items survive closing and reopening the database', async () => {
     await storage.write({ 'test/conversations/c1': { answerContext: { itemId: '4.3' } } });
     await db.close();
-    db = await openDatabase(path.join(dir, 'state.sqlite'));
+    db = await openDatabase(await databaseIn(dir, 'state.sqlite'));
     storage = new DatabaseStorage(db);
     expect((await storage.read(['test/conversations/c1']))['test/conversations/c1'].answerContext).toEqual({ itemId: '4.3' });
   });

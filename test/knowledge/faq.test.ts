@@ -3,6 +3,7 @@ import { FaqError, type Knowledge, faqCsv, openKnowledge, parseFaqCsv } from '..
 import type { Answer } from '../../knowledge/engine';
 import { EVAL_DIR, questionSets } from '../eval/golden';
 import { readCases } from '../eval/judge';
+import { scratchDatabase } from '../support/backends';
 import { PUBLISHED } from './faqEntries';
 
 let kb: Knowledge;
@@ -10,7 +11,7 @@ const units = new Set(['省财政厅', '省科技厅', '省商务厅']);
 const isUnit = (name: string) => units.has(name);
 
 beforeEach(async () => {
-  kb = await openKnowledge({ dbPath: ':memory:' });
+  kb = await openKnowledge({ dbPath: await scratchDatabase() });
 });
 afterEach(() => kb.db.close());
 
@@ -27,7 +28,7 @@ function refused(csv: string): string[] {
   throw new Error('the CSV was accepted');
 }
 
-describe('the FAQ store in SQLite', () => {
+describe('the FAQ store', () => {
   test('starts empty, and adds, edits, lists and removes entries, each change a new revision', async () => {
     const { faq } = kb;
     expect(await faq.list()).toEqual([]);
@@ -91,7 +92,7 @@ describe('the FAQ store in SQLite', () => {
     expect(await faq.list()).toEqual(entries);
 
     // Into an empty knowledge base, the same entries with the same ids.
-    const other = await openKnowledge({ dbPath: ':memory:' });
+    const other = await openKnowledge({ dbPath: await scratchDatabase() });
     try {
       expect(await other.faq.importEntries(parseFaqCsv(csv, isUnit))).toEqual({ added: 4, replaced: 0 });
       expect(await other.faq.list()).toEqual(entries);

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { AssessmentCsvError, MAX_ASSESSMENT_ROWS, decodeAssessmentCsv, parseAssessmentCsv, rankYear } from '../../scheduler/assessment';
+import { databaseIn } from '../support/backends';
 import { FakeConnector } from './fakeConnector';
 import { World, adminInChild, buildKnowledge, tempDir } from './world';
 
@@ -278,7 +279,7 @@ describe('npm run admin -- assessment import', () => {
 
   test('a file with an error is refused with its line, and nothing is stored; a good one is', async () => {
     const dir = tempDir();
-    const dbPath = path.join(dir, 'edz.sqlite');
+    const dbPath = await databaseIn(dir);
     await buildKnowledge(dbPath);
     const bad = path.join(dir, 'bad.csv');
     const good = path.join(dir, 'good.csv');

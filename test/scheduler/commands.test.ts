@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { BACKEND } from '../support/backends';
 import { FakeConnector } from './fakeConnector';
 import { World, addMilestone, removeAllMilestones } from './world';
 
@@ -50,16 +51,19 @@ describe('binding a conversation with a one-time code', () => {
   });
 
   test('wrong codes are counted through indexes on the user and the conversation, and dropped once the window has passed, even if nobody binds', async () => {
-    const plan = await world.db.all<{ detail: string }>(
-      'EXPLAIN QUERY PLAN SELECT at FROM sch_bind_failures WHERE user_id = ? OR conversation_id = ? ORDER BY at DESC LIMIT ?',
-      ['mallory', 'guess', 5],
-    );
-    expect(plan.map((step) => step.detail)).toEqual(
-      expect.arrayContaining([
-        expect.stringMatching(/USING INDEX sch_bind_failures_user/),
-        expect.stringMatching(/USING INDEX sch_bind_failures_conversation/),
-      ]),
-    );
+    // SQLite's plan; PostgreSQL's planner scans a table this small whatever its indexes.
+    if (BACKEND === 'sqlite') {
+      const plan = await world.db.all<{ detail: string }>(
+        'EXPLAIN QUERY PLAN SELECT at FROM sch_bind_failures WHERE user_id = ? OR conversation_id = ? ORDER BY at DESC LIMIT ?',
+        ['mallory', 'guess', 5],
+      );
+      expect(plan.map((step) => step.detail)).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(/USING INDEX sch_bind_failures_user/),
+          expect.stringMatching(/USING INDEX sch_bind_failures_conversation/),
+        ]),
+      );
+    }
     for (let i = 0; i < 3; i += 1) await world.say('guess', `绑定 WRONG-CODE${i}`, { userId: 'mallory' });
     expect(await world.db.get('SELECT COUNT(*) AS n FROM sch_bind_failures')).toEqual({ n: 3 });
     world.clock.advance(15 * 60_000);

@@ -8,6 +8,7 @@ import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
 import { addressOfReference } from '../../dialogs/address';
 import { CommandReader } from '../../dialogs/commands';
 import { type Database, openDatabase } from '../../db';
+import { databaseIn } from '../support/backends';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE, buildKnowledgeBase } from '../../knowledge/store';
 import { type DispatchStep, type Scheduler, createScheduler } from '../../scheduler';
@@ -51,7 +52,7 @@ export class World {
     const dir = options.dir ?? tempDir();
     const clock = new FakeClock(options.now);
     const connector = options.connector ?? (await new FakeConnector(() => clock.now()).start());
-    const db = await openDatabase(path.join(dir, 'edz.sqlite'));
+    const db = await openDatabase(await databaseIn(dir));
     const env = { ...options.env };
     const scheduler = await createScheduler({
       db,

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { SqlWebEventStore } from '../../bot/web/events';
 import { type Database, openDatabase } from '../../db';
+import { databaseIn } from '../support/backends';
 
 /** The store of what web pages have not acknowledged (bot/web/events.ts). */
 
@@ -14,7 +15,7 @@ const now = Date.parse('2027-03-01T09:00:00+08:00');
 
 beforeEach(async () => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'edz-events-'));
-  db = await openDatabase(path.join(dir, 'edz.sqlite'));
+  db = await openDatabase(await databaseIn(dir));
   events = new SqlWebEventStore(db);
 });
 afterEach(async () => {
