@@ -20,14 +20,15 @@ export function isPostgresUrl(where: string): boolean {
 /**
  * Opens the database with every capability's tables up to date: PostgreSQL when `where` is a
  * postgres:// URL, else the SQLite file (`:memory:` too), created when missing unless `create` is
- * false. By default `DATABASE_URL`, else `DB_PATH`, else data/edz.sqlite.
+ * false. By default `DATABASE_URL`, else `DB_PATH`, else data/edz.sqlite — which is always created
+ * when missing: `create: false` guards against a mistyped path, and the project's own file is
+ * made on first use by any command, as `npm start` makes it (so `npm run ask` works on a new checkout).
  */
-export function openDatabase(
-  where: string = process.env.DATABASE_URL || process.env.DB_PATH || DEFAULT_DB_PATH,
-  options: OpenOptions = {},
-): Promise<Database> {
-  if (isPostgresUrl(where)) return PgDatabase.open(where, PG_MIGRATIONS);
-  return SqliteDatabase.open(where, SQLITE_MIGRATIONS, options);
+export function openDatabase(where?: string, options: OpenOptions = {}): Promise<Database> {
+  const named = where ?? (process.env.DATABASE_URL || process.env.DB_PATH);
+  if (!named) return SqliteDatabase.open(DEFAULT_DB_PATH, SQLITE_MIGRATIONS, { ...options, create: true });
+  if (isPostgresUrl(named)) return PgDatabase.open(named, PG_MIGRATIONS);
+  return SqliteDatabase.open(named, SQLITE_MIGRATIONS, options);
 }
 export { SqlAuditLog } from './audit';
 export type { Actor, AuditChange, AuditEntry, AuditLog, AuditSource } from './audit';

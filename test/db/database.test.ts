@@ -85,6 +85,22 @@ describe('opening a file that does not exist', () => {
     expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
+  test('the project’s own file (no path given, no DB_PATH) is made even with create: false, as a new checkout needs', async () => {
+    const saved = { cwd: process.cwd(), DB_PATH: process.env.DB_PATH, DATABASE_URL: process.env.DATABASE_URL };
+    delete process.env.DB_PATH;
+    delete process.env.DATABASE_URL;
+    process.chdir(dir);
+    try {
+      const db = await openDatabase(undefined, { create: false });
+      await db.close();
+      expect(fs.existsSync(path.join(dir, 'data', 'edz.sqlite'))).toBe(true);
+    } finally {
+      process.chdir(saved.cwd);
+      if (saved.DB_PATH !== undefined) process.env.DB_PATH = saved.DB_PATH;
+      if (saved.DATABASE_URL !== undefined) process.env.DATABASE_URL = saved.DATABASE_URL;
+    }
+  });
+
   test('by default, creates it', async () => {
     const created = await openDatabase(path.join(dir, 'new.sqlite'));
     await created.close();
