@@ -305,10 +305,12 @@ export class AnswerEngine {
     // What is asked beyond the topic (哪些材料, 几个工作日) is no topic: items are found by the rest.
     const specific = this.asks.read(speech.ask, lang);
     const askSpans = specific.flatMap((a) => a.spans.map((span) => ({ ...span, token: '' })));
+    // Where in Shandong (在济南设立公司) is said aside: the plan is every zone's, a city is no topic of it.
+    const places = this.placesIn(speech.ask);
     const query = this.retriever.query(
-      blank(speech.ask, [...masks, ...askSpans]),
+      blank(speech.ask, [...masks, ...askSpans, ...places]),
       mentions.map((m) => m.text),
-      blank(speech.aside, masks),
+      [blank(speech.aside, masks), ...places.map((p) => speech.ask.slice(p.start, p.end))].join(' '),
     );
     const section = refs.section;
     const ranked = this.retriever.search(
@@ -369,12 +371,16 @@ export class AnswerEngine {
    * 2.2 for 仿冒商标): otherwise the answer is "I don't know", not a partial one.
    */
   private judgeCoverage(result: Draft, s: Signal): Draft {
+    if (!s.specific.length) return result;
+    const byTopic = !s.refs.itemIds.length && asked(s.query) > 0;
+    const grazed = byTopic && !isTopical(s.hits[0], SPECIFIC_SCORE);
+    // Items that only graze a specific ask's topic are no choice to offer either.
+    if (result.status === 'clarify' && grazed) return this.reply(result.intent, 'unknown', this.composer.unknown(s.lang, 'no_match'));
     const [v] = result.items;
-    if (result.status !== 'answered' || result.items.length !== 1 || !s.specific.length) return result;
+    if (result.status !== 'answered' || result.items.length !== 1) return result;
     // The sentences the reply quotes must answer the ask, not another sentence of the item.
     const missing = this.asks.unanswered(s.specific, result.quotes.length ? result.quotes.join('\n') : v.text);
     if (!missing.length) return result;
-    const byTopic = !s.refs.itemIds.length && asked(s.query) > 0;
     if (
       byTopic &&
       !isTopical(
@@ -447,6 +453,13 @@ export class AnswerEngine {
     // A topic phrase that the classifier took for a document question: the items' evidence decides.
     if (intent === 'document' && !s.aboutDocument && isTopical(s.hits[0])) return itemIntent(s.intents);
     return intent;
+  }
+
+  /** The places in Shandong the text names outside a unit's name, as masks. */
+  private placesIn(text: string): Mask[] {
+    return this.home.flatMap((place) =>
+      [...text.matchAll(new RegExp(place, 'g'))].map((m) => ({ start: m.index, end: m.index + place.length, token: '' })),
+    );
   }
 
   /** What a unit leads, or everything it takes part in: asked whatever its role (牵头还是配合), everything. */

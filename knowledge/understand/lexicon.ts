@@ -137,7 +137,7 @@ export class Lexicon {
   }
 
   /** The shorter words inside a long Chinese word: 土地开发利用 → 土地, 开发, 利用. */
-  private partsOf(word: string): string[] {
+  partsOf(word: string): string[] {
     if (word.length <= 2 || !/[\u3400-\u9fff]/.test(word)) return [];
     return this.words(word, true).filter((p) => p !== word && !this.isStopword(p));
   }

@@ -11,7 +11,19 @@ import { PhraseCorrector } from './spelling';
  */
 export interface Query {
   terms: Map<string, number>;
-  concepts: Array<{ word: string; evidence: Set<string>; aside?: boolean }>;
+  concepts: Concept[];
+}
+
+/**
+ * A content word of the question. An item speaks of it when it holds any of `evidence` (the word,
+ * its bigrams, the plan's terms the glossary or the corrector reads it as), or all of `parts`.
+ */
+export interface Concept {
+  word: string;
+  evidence: Set<string>;
+  /** A word the plan never uses, by the shorter words it is made of (高新技术 → 高新, 技术): one alone is another topic. */
+  parts: string[];
+  aside?: boolean;
 }
 
 /** The id under which the document itself (its front matter and 总体要求) is indexed beside the items. */
@@ -32,6 +44,7 @@ const TITLE_WEIGHT = 1;
 const SYNONYM_WEIGHT = 0.8;
 /** Words said aside from the ask (who is speaking, why) weigh this much of the ask's own. */
 const ASIDE_WEIGHT = 0.5;
+const A_NOT_A = /^(\p{Script=Han})[不没]\1/u;
 /** How much of the score depends on covering the question's concepts. */
 const COVERAGE_PULL = 0.75;
 
@@ -146,14 +159,13 @@ export class Retriever {
     const concepts: Query['concepts'] = this.lexicon
       .words(text)
       .filter((w) => this.isConcept(w))
-      .map((word) => ({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]) }));
+      .map((word) => this.concept(word));
     // What is said aside (我们是做动力电池的外资企业) counts for an item that speaks of it, never against one that does not.
     if (aside.trim()) {
       this.lexicon.weightedTerms(aside, ASIDE_WEIGHT).forEach((w, t) => terms.set(t, Math.max(terms.get(t) ?? 0, w)));
       const own = new Set(concepts.map((c) => c.word));
       for (const word of this.lexicon.words(aside)) {
-        if (!own.has(word) && this.isConcept(word))
-          concepts.push({ word, evidence: new Set([word, ...this.lexicon.weightedTerms(word).keys()]), aside: true });
+        if (!own.has(word) && this.isConcept(word)) concepts.push({ ...this.concept(word), aside: true });
       }
     }
     const own = new Set(terms.keys());
@@ -202,12 +214,22 @@ export class Retriever {
     return [...found];
   }
 
+  private concept(word: string): Concept {
+    const terms = [...this.lexicon.weightedTerms(word).keys()];
+    const parts = this.idf.has(word) ? [] : this.lexicon.partsOf(word);
+    // 科技型 is 科技: one part is the word's topic; two or more make a compound the plan may hold only in pieces.
+    if (parts.length < 2) return { word, evidence: new Set(terms), parts: [] };
+    return { word, evidence: new Set(terms.filter((t) => !parts.includes(t))), parts };
+  }
+
   private isConcept(word: string): boolean {
     if (this.lexicon.isStopword(word) || /^[\u3400-\u9fff]$/.test(word)) return false;
     // Everyday words the plan never uses (正在, 考虑, 一直) are how people talk, not what they ask about.
     if (!this.idf.has(word) && this.lexicon.isCommonWord(word)) return false;
     // jieba glues leftovers into words (在组织实施中要做 → 中要): made of function characters only, it is no topic.
     if ([...word].every((c) => this.lexicon.isStopword(c))) return false;
+    // A-not-A (需不需要, 算不算) asks yes or no: it is how the question is put, not what it is about.
+    if (A_NOT_A.test(word)) return false;
     return this.titleWords.has(word) || !this.cueWords.has(word);
   }
 
@@ -254,16 +276,12 @@ export class Retriever {
     for (const c of query.concepts) {
       // A word the plan never uses weighs as much as its rarest word.
       const weight = this.idf.get(c.word) ?? this.maxIdf;
-      let found = false;
-      for (const t of c.evidence) {
-        if (tf.has(t)) {
-          found = true;
-          break;
-        }
-      }
+      // A compound found by parts only (高新技术 by 技术) is covered by their share of it.
+      const inParts = c.parts.filter((p) => tf.has(p)).reduce((n, p) => n + p.length, 0);
+      const found = [...c.evidence].some((t) => tf.has(t)) ? weight : weight * Math.min(1, inParts / c.word.length);
       if (c.aside && !found) continue;
       total += weight;
-      if (found) covered += weight;
+      covered += found;
     }
     // A question with no concept of its own (only cue words and named units) leaves nothing uncovered.
     return total ? covered / total : 1;

@@ -366,6 +366,24 @@ describe('coverage: whether the plan answers what was asked', () => {
     expect(engine.answer('企业被仿冒商标了找谁？')).toMatchObject({ status: 'unknown', coverage: null, taskIds: [] });
   });
 
+  test('a compound the plan never uses is not its topic through one part of it (高新技术 by 技术 of 2.2): unknown, offering no choice', () => {
+    expect(engine.answer('我们公司想在开发区申请高新技术企业认定，需要准备哪些材料？')).toMatchObject({
+      status: 'unknown',
+      coverage: null,
+      taskIds: [],
+    });
+  });
+
+  test('a foreign-invested company is what the plan says of foreign investment (2.1), wherever in Shandong it sets up', () => {
+    const zh = engine.answer('外资企业在济南设立公司需要多少注册资本？');
+    expect(zh).toMatchObject({ coverage: 'partial', notCovered: { unit: '省商务厅' } });
+    expect(zh.taskIds[0]).toBe('2.1');
+    expect(zh.answer).toMatch(/^《行动计划》没有规定金额、比例和补贴标准。/);
+    const en = engine.answer('A foreign company wants to set up in Jinan: what registered capital is needed?');
+    expect(en).toMatchObject({ coverage: 'partial' });
+    expect(en.taskIds[0]).toBe('2.1');
+  });
+
   test('a near miss does not turn a word of the plan into another: 高新技术企业 is no typo of 高新技术产业', () => {
     expect(engine.answer('国家高新技术企业认定需要什么条件')).toMatchObject({ status: 'unknown', taskIds: [] });
     expect(engine.answer('特色小真有什么政策').taskIds[0]).toBe('3.3');
