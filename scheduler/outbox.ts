@@ -8,7 +8,8 @@ import type { ClaimedMessage, MessageKind, NewMessage, OutboxStatus } from './re
  * key makes enqueueing the same message twice a no-op.
  *
  * The outbox is an interface because claiming is where databases differ: SQLite has one writer at
- * a time, a database server needs its own row locks (FOR UPDATE SKIP LOCKED) for the same promise.
+ * a time, a database server needs its own row locks (FOR UPDATE SKIP LOCKED) for the same promise
+ * (PgOutbox, scheduler/pgOutbox.ts, which differs only in its claim).
  */
 export interface Outbox {
   /** Call inside a transaction. Returns how many of the messages are new; a key enqueued before is skipped. */
@@ -80,11 +81,14 @@ interface PendingMark {
   reject: (err: unknown) => void;
 }
 
-/** The outbox in SQLite, whose claims are safe because SQLite runs one write transaction at a time. */
-export class SqliteOutbox implements Outbox {
+/**
+ * The outbox's rules in SQL both databases run. Its claim is safe where write transactions run one
+ * at a time, as SQLite's do; PostgreSQL's claim is PgOutbox's.
+ */
+export class SqlOutbox implements Outbox {
   constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
+    protected readonly db: Database,
+    protected readonly clock: Clock,
   ) {}
 
   async enqueue(messages: readonly NewMessage[]): Promise<number> {
@@ -169,16 +173,21 @@ export class SqliteOutbox implements Outbox {
          RETURNING id`,
         [owner, now + leaseMs, now, now, now, limit],
       );
-      if (!claimed.length) return [];
-      return this.db.all<ClaimedMessage>(
-        `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
+      return this.claimedMessages(claimed.map((r) => r.id));
+    });
+  }
+
+  /** Call inside the claim's transaction: the claimed rows with their contacts, in the order they were due. */
+  protected async claimedMessages(ids: readonly number[]): Promise<ClaimedMessage[]> {
+    if (!ids.length) return [];
+    return this.db.all<ClaimedMessage>(
+      `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
                 c.target AS contactTarget, c.name AS contactName, c.lang, c.reference, o.due_date AS dueDate, o.text, o.reply_ref AS replyRef, o.attempts,
                 o.lease_until AS leaseUntil
          FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
-         WHERE o.id IN (${claimed.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,
-        claimed.map((r) => r.id),
-      );
-    });
+       WHERE o.id IN (${ids.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,
+      ids,
+    );
   }
 
   /**
