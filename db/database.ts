@@ -40,10 +40,11 @@ export class DatabaseFileError extends Error {
 
 export interface TransactionOptions {
   /**
-   * The work takes its own row locks (SELECT … FOR UPDATE SKIP LOCKED) and reads again after taking
-   * them, so each statement must see what others committed before it began: READ COMMITTED on a
-   * database server, where serializable claimers that skip each other's rows would only conflict.
-   * SQLite runs one writer at a time and ignores it.
+   * The work needs no serializable snapshot: each of its statements is safe on its own (an update
+   * only of rows it holds, re-checked on the row as it is) or it takes its own locks (SELECT … FOR
+   * UPDATE SKIP LOCKED) and reads again after them. READ COMMITTED on a database server, where
+   * serializable claimers that skip each other's rows would only conflict; SQLite runs one writer
+   * at a time and ignores it.
    */
   readCommitted?: boolean;
 }

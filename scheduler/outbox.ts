@@ -69,6 +69,12 @@ export interface OutboxEntry {
 }
 
 const ENQUEUE_CHUNK = 50;
+/**
+ * For a mark or a retry: each is one update of a row only while this owner holds it, checked on the
+ * row as it is when written, so READ COMMITTED is enough on a database server, and it keeps the
+ * many marks of a dispatch out of serializable conflicts with a scan that reads the outbox.
+ */
+const HELD_ROW = { readCommitted: true };
 /** The wait before a failed group of marks is written again, doubling up to the second figure. */
 const MARK_RETRY_FIRST_MS = 250;
 const MARK_RETRY_MAX_MS = 5_000;
@@ -96,7 +102,8 @@ export class SqlOutbox implements Outbox {
     let added = 0;
     // Many rows per statement: one statement per message made a 10,000-reminder scan take seconds.
     for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      const chunk = await this.withNewKeys(messages.slice(i, i + ENQUEUE_CHUNK));
+      if (!chunk.length) continue;
       const { changes } = await this.db.run(
         `INSERT INTO sch_outbox
            (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, reply_ref, status, next_attempt_at, created_at)
@@ -119,6 +126,20 @@ export class SqlOutbox implements Outbox {
       added += changes;
     }
     return added;
+  }
+
+  /**
+   * The messages whose keys are not in the outbox yet. A scan run again while dispatchers mark its
+   * rows then writes nothing: on PostgreSQL, an ON CONFLICT that meets a row changed since the
+   * (serializable) scan began is a serialization failure, so it would fail for as long as they send.
+   */
+  private async withNewKeys(messages: readonly NewMessage[]): Promise<readonly NewMessage[]> {
+    const seen = await this.db.all<{ key: string }>(
+      `SELECT idempotency_key AS key FROM sch_outbox WHERE idempotency_key IN (${messages.map(() => '?').join(', ')})`,
+      messages.map((m) => m.key),
+    );
+    const keys = new Set(seen.map((r) => r.key));
+    return messages.filter((m) => !keys.has(m.key));
   }
 
   async supersedeReminders(milestoneId: number, currentPrefix: string): Promise<void> {
@@ -246,16 +267,18 @@ export class SqlOutbox implements Outbox {
         if (changes === 1) done.add(m.id);
       }
       return done;
-    });
+    }, HELD_ROW);
   }
 
   async retryAt(id: number, owner: string, at: number, error: string): Promise<void> {
-    await this.db.transaction(() =>
-      this.db.run(
-        `UPDATE sch_outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
+    await this.db.transaction(
+      () =>
+        this.db.run(
+          `UPDATE sch_outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-        [at, error, id, owner],
-      ),
+          [at, error, id, owner],
+        ),
+      HELD_ROW,
     );
   }
 
