@@ -13,7 +13,7 @@ import { type ServiceOptions, type Services, openServices } from './services';
  *   const reply = await scheduler.commands.run(command, { address, userId, isAdmin }, lang);
  *   await running.stop();
  *
- * node-cron only ticks: what is due, claimed and sent lives in SQLite, so any number of
+ * node-cron only ticks: what is due, claimed and sent lives in the database, so any number of
  * processes may run on one database and a restarted one picks up where the last stopped.
  */
 
