@@ -2,7 +2,7 @@ import { SqlOutbox } from './outbox';
 import type { ClaimedMessage } from './records';
 
 /** The advisory-lock key space of a conversation's claim (the first of pg_try_advisory_xact_lock's two keys). */
-const CONVERSATION_LOCKS = 0x6564_7a02;
+export const CONVERSATION_LOCKS = 0x6564_7a02;
 
 /**
  * The outbox on PostgreSQL: SqlOutbox's rules, with a claim that lets several schedulers claim at

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
+import pg from 'pg';
 import { type Database, openDatabase } from '../../db';
 import { clockStartingAt } from '../../scheduler';
 import type { ClaimedMessage } from '../../scheduler/records';
 import { openServices } from '../../scheduler/services';
-import { describeOn, newPgDatabase } from '../support/backends';
+import { CONVERSATION_LOCKS } from '../../scheduler/pgOutbox';
+import { databaseIn, describeOn, newPgDatabase } from '../support/backends';
 import { LOAD_TIME, prepareReminderLoad } from '../support/reminderLoad';
 import { FakeConnector } from './fakeConnector';
 import { World, addMilestone, buildKnowledge, plan, removeAllMilestones, runChild, startChild, summaryOf, tempDir } from './world';
@@ -73,6 +75,32 @@ test("three claimers at once take each conversation's earliest row, no row and n
   expect(new Set(claimed.map((m) => m.conversationId)).size).toBe(30);
   const earliest = await schedulers[0].db.all<{ id: number }>('SELECT MIN(id) AS id FROM sch_outbox GROUP BY conversation_id');
   expect(claimed.map((m) => m.id).sort((a, b) => a - b)).toEqual(earliest.map((r) => r.id).sort((a, b) => a - b));
+});
+
+describeOn('postgres')("PostgreSQL's claim and another session's locks", () => {
+  test('a conversation whose first row another session has locked, or whose advisory lock it holds, is skipped, not its next row taken', async () => {
+    const [w] = await threeSchedulers(2, 2);
+    expect(await w.services.scanner.scan()).toBe(4);
+    const rows = await w.db.all<{ id: number; conversation: string }>(
+      'SELECT MIN(id) AS id, conversation_id AS conversation FROM sch_outbox GROUP BY conversation_id ORDER BY conversation_id',
+    );
+    const other = new pg.Client(await databaseIn(dir));
+    await other.connect();
+    const claimedBy = async (owner: string) => (await w.services.outbox.claim(owner, 10, 120_000)).map((m) => m.id);
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM sch_outbox WHERE id = $1 FOR UPDATE', [rows[0].id]);
+      expect(await claimedBy('a')).toEqual([rows[1].id]);
+      await other.query('ROLLBACK');
+
+      await other.query('SELECT pg_advisory_lock($1, hashtext($2))', [CONVERSATION_LOCKS, rows[0].conversation]);
+      expect(await claimedBy('b')).toEqual([]);
+      await other.query('SELECT pg_advisory_unlock($1, hashtext($2))', [CONVERSATION_LOCKS, rows[0].conversation]);
+      expect(await claimedBy('c')).toEqual([rows[0].id]);
+    } finally {
+      await other.end();
+    }
+  });
 });
 
 describeOn('postgres')('three scheduler processes on PostgreSQL, one killed with SIGKILL mid-batch', () => {
