@@ -5,6 +5,7 @@ const STORAGE_SUITES = [
   'scheduler/commands',
   'scheduler/reminders',
   'scheduler/assessment',
+  'scheduler/schedulers',
   'knowledge/faq',
   'dialogs/handoff',
   'db/postgres',

@@ -38,6 +38,17 @@ export class DatabaseFileError extends Error {
   }
 }
 
+export interface TransactionOptions {
+  /**
+   * The work needs no serializable snapshot: each of its statements is safe on its own (an update
+   * only of rows it holds, re-checked on the row as it is) or it takes its own locks (SELECT … FOR
+   * UPDATE SKIP LOCKED) and reads again after them. READ COMMITTED on a database server, where
+   * serializable claimers that skip each other's rows would only conflict; SQLite runs one writer
+   * at a time and ignores it.
+   */
+  readCommitted?: boolean;
+}
+
 export interface Database {
   /** Where the data is, for messages and the health check (a file name for SQLite, the server's URL without its password). */
   readonly file: string;
@@ -48,7 +59,7 @@ export interface Database {
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   /** Runs `work` in a transaction, one at a time; any error rolls everything back. */
-  transaction<T>(work: () => Promise<T>): Promise<T>;
+  transaction<T>(work: () => Promise<T>, options?: TransactionOptions): Promise<T>;
   /** Runs `work` when no transaction is open, without one: for a single write statement. */
   serialized<T>(work: () => Promise<T>): Promise<T>;
   /**

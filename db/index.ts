@@ -7,7 +7,7 @@ import { SQLITE_MIGRATIONS } from './sqlite/migrations';
 import { type OpenOptions, SqliteDatabase } from './sqlite/database';
 
 export { DatabaseFileError } from './database';
-export type { Database, RunResult, SqlValue } from './database';
+export type { Database, RunResult, SqlValue, TransactionOptions } from './database';
 export type { OpenOptions } from './sqlite/database';
 
 export const DEFAULT_DB_PATH = path.join('data', 'edz.sqlite');

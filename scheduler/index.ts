@@ -13,7 +13,7 @@ import { type ServiceOptions, type Services, openServices } from './services';
  *   const reply = await scheduler.commands.run(command, { address, userId, isAdmin }, lang);
  *   await running.stop();
  *
- * node-cron only ticks: what is due, claimed and sent lives in SQLite, so any number of
+ * node-cron only ticks: what is due, claimed and sent lives in the database, so any number of
  * processes may run on one database and a restarted one picks up where the last stopped.
  */
 
@@ -55,8 +55,9 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
   const logger = options.logger ?? pino({ name: 'scheduler' });
   const dispatcher = new Dispatcher({ ...services, sender: options.sender, logger, random: options.random, onStep: options.onStep });
 
-  const tick = async (): Promise<TickSummary> => {
-    const enqueued = await scanner.scan();
+  /** `dueAt`: the cron scan's time, scanned once whichever schedulers' cron fires at it; without it (start-up, the CLI's tick), a scan always. */
+  const tick = async (dueAt?: number): Promise<TickSummary> => {
+    const enqueued = await scanner.scan(dueAt);
     return { enqueued, ...(await dispatcher.dispatch()) };
   };
 
@@ -70,10 +71,10 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
       );
       return queue;
     };
-    await job('catch-up', tick);
+    await job('catch-up', () => tick());
     const options = { timezone: config.timeZone, noOverlap: true };
     const tasks = [
-      cron.schedule(config.scanCron, () => job('scan', tick), { ...options, name: 'edz-scan' }),
+      cron.schedule(config.scanCron, ({ date }) => job('scan', () => tick(date.getTime())), { ...options, name: 'edz-scan' }),
       cron.schedule(config.dispatchCron, () => job('dispatch', () => dispatcher.dispatch()), { ...options, name: 'edz-dispatch' }),
     ];
     return {
@@ -84,5 +85,5 @@ export async function createScheduler(options: SchedulerOptions): Promise<Schedu
     };
   };
 
-  return { commands, services, tick, dispatch: () => dispatcher.dispatch(), start };
+  return { commands, services, tick: () => tick(), dispatch: () => dispatcher.dispatch(), start };
 }

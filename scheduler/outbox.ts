@@ -8,7 +8,8 @@ import type { ClaimedMessage, MessageKind, NewMessage, OutboxStatus } from './re
  * key makes enqueueing the same message twice a no-op.
  *
  * The outbox is an interface because claiming is where databases differ: SQLite has one writer at
- * a time, a database server needs its own row locks (FOR UPDATE SKIP LOCKED) for the same promise.
+ * a time, a database server needs its own row locks (FOR UPDATE SKIP LOCKED) for the same promise
+ * (PgOutbox, scheduler/pgOutbox.ts, which differs only in its claim).
  */
 export interface Outbox {
   /** Call inside a transaction. Returns how many of the messages are new; a key enqueued before is skipped. */
@@ -68,6 +69,12 @@ export interface OutboxEntry {
 }
 
 const ENQUEUE_CHUNK = 50;
+/**
+ * For a mark or a retry: each is one update of a row only while this owner holds it, checked on the
+ * row as it is when written, so READ COMMITTED is enough on a database server, and it keeps the
+ * many marks of a dispatch out of serializable conflicts with a scan that reads the outbox.
+ */
+const HELD_ROW = { readCommitted: true };
 /** The wait before a failed group of marks is written again, doubling up to the second figure. */
 const MARK_RETRY_FIRST_MS = 250;
 const MARK_RETRY_MAX_MS = 5_000;
@@ -80,11 +87,14 @@ interface PendingMark {
   reject: (err: unknown) => void;
 }
 
-/** The outbox in SQLite, whose claims are safe because SQLite runs one write transaction at a time. */
-export class SqliteOutbox implements Outbox {
+/**
+ * The outbox's rules in SQL both databases run. Its claim is safe where write transactions run one
+ * at a time, as SQLite's do; PostgreSQL's claim is PgOutbox's.
+ */
+export class SqlOutbox implements Outbox {
   constructor(
-    private readonly db: Database,
-    private readonly clock: Clock,
+    protected readonly db: Database,
+    protected readonly clock: Clock,
   ) {}
 
   async enqueue(messages: readonly NewMessage[]): Promise<number> {
@@ -92,7 +102,8 @@ export class SqliteOutbox implements Outbox {
     let added = 0;
     // Many rows per statement: one statement per message made a 10,000-reminder scan take seconds.
     for (let i = 0; i < messages.length; i += ENQUEUE_CHUNK) {
-      const chunk = messages.slice(i, i + ENQUEUE_CHUNK);
+      const chunk = await this.withNewKeys(messages.slice(i, i + ENQUEUE_CHUNK));
+      if (!chunk.length) continue;
       const { changes } = await this.db.run(
         `INSERT INTO sch_outbox
            (idempotency_key, contact_id, conversation_id, kind, milestone_id, milestone_due, due_date, text, reply_ref, status, next_attempt_at, created_at)
@@ -115,6 +126,20 @@ export class SqliteOutbox implements Outbox {
       added += changes;
     }
     return added;
+  }
+
+  /**
+   * The messages whose keys are not in the outbox yet. A scan run again while dispatchers mark its
+   * rows then writes nothing: on PostgreSQL, an ON CONFLICT that meets a row changed since the
+   * (serializable) scan began is a serialization failure, so it would fail for as long as they send.
+   */
+  private async withNewKeys(messages: readonly NewMessage[]): Promise<readonly NewMessage[]> {
+    const seen = await this.db.all<{ key: string }>(
+      `SELECT idempotency_key AS key FROM sch_outbox WHERE idempotency_key IN (${messages.map(() => '?').join(', ')})`,
+      messages.map((m) => m.key),
+    );
+    const keys = new Set(seen.map((r) => r.key));
+    return messages.filter((m) => !keys.has(m.key));
   }
 
   async supersedeReminders(milestoneId: number, currentPrefix: string): Promise<void> {
@@ -169,16 +194,21 @@ export class SqliteOutbox implements Outbox {
          RETURNING id`,
         [owner, now + leaseMs, now, now, now, limit],
       );
-      if (!claimed.length) return [];
-      return this.db.all<ClaimedMessage>(
-        `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
+      return this.claimedMessages(claimed.map((r) => r.id));
+    });
+  }
+
+  /** Call inside the claim's transaction: the claimed rows with their contacts, in the order they were due. */
+  protected async claimedMessages(ids: readonly number[]): Promise<ClaimedMessage[]> {
+    if (!ids.length) return [];
+    return this.db.all<ClaimedMessage>(
+      `SELECT o.id, o.kind, o.contact_id AS contactId, o.conversation_id AS conversationId, c.kind AS contactKind,
                 c.target AS contactTarget, c.name AS contactName, c.lang, c.reference, o.due_date AS dueDate, o.text, o.reply_ref AS replyRef, o.attempts,
                 o.lease_until AS leaseUntil
          FROM sch_outbox o JOIN sch_contacts c ON c.id = o.contact_id
-         WHERE o.id IN (${claimed.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,
-        claimed.map((r) => r.id),
-      );
-    });
+       WHERE o.id IN (${ids.map(() => '?').join(', ')}) ORDER BY o.next_attempt_at, o.id`,
+      ids,
+    );
   }
 
   /**
@@ -237,16 +267,18 @@ export class SqliteOutbox implements Outbox {
         if (changes === 1) done.add(m.id);
       }
       return done;
-    });
+    }, HELD_ROW);
   }
 
   async retryAt(id: number, owner: string, at: number, error: string): Promise<void> {
-    await this.db.transaction(() =>
-      this.db.run(
-        `UPDATE sch_outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
+    await this.db.transaction(
+      () =>
+        this.db.run(
+          `UPDATE sch_outbox SET status = 'pending', next_attempt_at = ?, lease_owner = NULL, lease_until = NULL, last_error = ?
          WHERE id = ? AND status = 'sending' AND lease_owner = ?`,
-        [at, error, id, owner],
-      ),
+          [at, error, id, owner],
+        ),
+      HELD_ROW,
     );
   }
 

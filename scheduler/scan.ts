@@ -24,6 +24,9 @@ export interface ScanStores {
  * due date, reminder and contact, so a second scan the same day adds nothing. It runs in one
  * transaction with the record of the scan, so a crash leaves either both or neither. Overdue
  * hand-offs are reminded in the same scan, and answers older than their retention deleted.
+ *
+ * A cron scan gives its due time: the first scheduler to scan for it records it (sch_scan_runs) in
+ * the same transaction, and any other whose cron fired at that time finds the record and skips.
  */
 export class Scanner {
   constructor(
@@ -33,9 +36,11 @@ export class Scanner {
     private readonly stores: ScanStores,
   ) {}
 
-  async scan(): Promise<number> {
+  /** How many messages it added; 0 as well when another scheduler has scanned for `dueAt` (epoch ms). */
+  async scan(dueAt?: number): Promise<number> {
     const { milestones, contacts, outbox, handoffs, answers } = this.stores;
     return this.db.transaction(async () => {
+      if (dueAt !== undefined && !(await this.recordRun(dueAt))) return 0;
       const today = localDate(this.clock.now(), this.config.timeZone);
       const lastScan = (await this.db.get<{ value: string }>('SELECT value FROM sch_state WHERE key = ?', [LAST_SCAN]))?.value ?? null;
       let enqueued = 0;
@@ -72,6 +77,15 @@ export class Scanner {
       ]);
       return enqueued;
     });
+  }
+
+  /** Call inside the scan's transaction: false when a scan for `dueAt` is recorded already. */
+  private async recordRun(dueAt: number): Promise<boolean> {
+    const { changes } = await this.db.run('INSERT INTO sch_scan_runs (due_at, scanned_at) VALUES (?, ?) ON CONFLICT (due_at) DO NOTHING', [
+      dueAt,
+      this.clock.now(),
+    ]);
+    return changes === 1;
   }
 }
 

@@ -11,7 +11,8 @@ import { type SchedulerConfig, loadConfig } from './config';
 import { ContactBook } from './contacts';
 import { HandoffDesk } from './handoffs';
 import { Milestones } from './milestones';
-import { type Outbox, SqliteOutbox } from './outbox';
+import { type Outbox, SqlOutbox } from './outbox';
+import { PgOutbox } from './pgOutbox';
 import { Scanner } from './scan';
 import { UnitResolver } from './units';
 import { WorkingCalendar } from './workdays';
@@ -54,7 +55,7 @@ export async function openServices(options: ServiceOptions): Promise<Services> {
   const config = loadConfig(options.env ?? process.env);
   const plan = options.plan ?? (await loadPlan(db));
   if (!plan) throw new Error(`no knowledge base in ${db.file}: run \`npm run kb -- build\` first`);
-  const outbox = new SqliteOutbox(db, clock);
+  const outbox = db.dialect === 'postgres' ? new PgOutbox(db, clock) : new SqlOutbox(db, clock);
   const contacts = new ContactBook(db, clock, outbox, config);
   const milestones = new Milestones(db, clock, outbox, plan, config.timeZone);
   await milestones.seed(plan);

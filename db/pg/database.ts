@@ -1,6 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import pg from 'pg';
-import type { Database, Migration, RunResult, SqlValue } from '../database';
+import type { Database, Migration, RunResult, SqlValue, TransactionOptions } from '../database';
 
 /** How many times a transaction that lost a serialization conflict (or a deadlock) is run again. */
 const MAX_ATTEMPTS = 10;
@@ -123,16 +123,16 @@ export class PgDatabase implements Database {
   }
 
   /**
-   * Runs `work` in a SERIALIZABLE transaction on one client, again when it loses a serialization
-   * conflict. Inside a transaction already, `work` joins it.
+   * Runs `work` in a SERIALIZABLE transaction (READ COMMITTED when asked) on one client, again when
+   * it loses a serialization conflict or a deadlock. Inside a transaction already, `work` joins it.
    */
-  async transaction<T>(work: () => Promise<T>): Promise<T> {
+  async transaction<T>(work: () => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     if (this.current.getStore()) return work();
     for (let attempt = 1; ; attempt += 1) {
       const client = await this.pool.connect();
       let broken = false;
       try {
-        await client.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+        await client.query(`BEGIN ISOLATION LEVEL ${options.readCommitted ? 'READ COMMITTED' : 'SERIALIZABLE'}`);
         const result = await this.current.run(client, work);
         await client.query('COMMIT');
         return result;

@@ -227,6 +227,17 @@ export const PG_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> = {
       version: 4,
       sql: `ALTER TABLE sch_outbox ADD COLUMN reply_ref TEXT;`,
     },
+    {
+      version: 5,
+      // One row per cron scan's due time, written in the scan's transaction: of several schedulers whose cron fires
+      // at that time one scans, the others find the row and skip. And the claim's per-conversation checks.
+      sql: `
+        CREATE TABLE sch_scan_runs (
+          due_at BIGINT PRIMARY KEY,
+          scanned_at BIGINT NOT NULL);
+        CREATE INDEX sch_outbox_conversation ON sch_outbox (conversation_id, status);
+      `,
+    },
   ],
   console: [
     {

@@ -262,6 +262,17 @@ export const SQLITE_MIGRATIONS: Readonly<Record<string, readonly Migration[]>> =
       // The hand-off a message asks its reader to answer: the bot sends a form for the answer with it.
       sql: `ALTER TABLE sch_outbox ADD COLUMN reply_ref TEXT;`,
     },
+    {
+      version: 5,
+      // One row per cron scan's due time, written in the scan's transaction: of several schedulers whose cron fires
+      // at that time one scans, the others find the row and skip. And the claim's per-conversation checks.
+      sql: `
+        CREATE TABLE sch_scan_runs (
+          due_at INTEGER PRIMARY KEY,
+          scanned_at INTEGER NOT NULL);
+        CREATE INDEX sch_outbox_conversation ON sch_outbox (conversation_id, status);
+      `,
+    },
   ],
   /**
    * The administrators' console (console/) and the audit log every admin change writes (db/audit.ts).

@@ -12,15 +12,14 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { ConversationAccount } from 'botbuilder';
 import pino from 'pino';
 import { ProactiveSender, createProactiveAdapter } from '../../bot/proactive';
-import { addressOfReference } from '../../dialogs/address';
 import { openDatabase } from '../../db';
 import { parsePlan } from '../../knowledge/plan/parse';
 import { DEFAULT_SOURCE } from '../../knowledge/store';
 import { type Clock, createScheduler } from '../../scheduler';
 import { openServices } from '../../scheduler/services';
+import { LOAD_TIME, prepareReminderLoad } from '../support/reminderLoad';
 import { printFigure } from './figures';
 
 const { values } = parseArgs({ options: { contacts: { type: 'string', default: '1000' }, milestones: { type: 'string', default: '10' } } });
@@ -52,25 +51,11 @@ async function main(): Promise<void> {
   const db = await openDatabase(path.join(dir, 'edz.sqlite'));
   const plan = parsePlan(fs.readFileSync(DEFAULT_SOURCE, 'utf8'));
   const connector = await countingConnector();
-  const start = Date.parse('2027-03-24T09:00:00+08:00');
+  const start = Date.parse(LOAD_TIME);
   const clock: Clock = { now: () => start, sleep: () => Promise.resolve() };
 
   const services = await openServices({ db, plan, clock, env: ENV });
-  for (const m of await services.milestones.list()) await services.milestones.remove(m.id);
-  for (let i = 0; i < MILESTONES; i += 1) {
-    await services.milestones.add({ itemId: '4.3', due: '2027-03-31', title: `基准节点 ${i + 1}`, audience: 'lead' });
-  }
-  for (let i = 0; i < CONTACTS; i += 1) {
-    const { code } = await services.contacts.createInvite({ kind: 'unit', target: '省国土资源厅' });
-    const reference = {
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      conversation: { id: `bench-${i}` } as ConversationAccount,
-      user: { id: `user-${i}`, name: `user-${i}` },
-      bot: { id: 'bot', name: 'EDZ Assistant' },
-    };
-    await services.contacts.bind({ code, address: addressOfReference(reference)!, userId: `user-${i}`, lang: 'zh' });
-  }
+  await prepareReminderLoad(services, { contacts: CONTACTS, milestones: MILESTONES, serviceUrl: connector.url });
 
   const scheduler = await createScheduler({
     db,

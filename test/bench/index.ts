@@ -11,7 +11,7 @@ import path from 'node:path';
 import { type Figure, figuresBlock, readFigures, replaceReadmeBlock } from './figures';
 
 /** The benches, in the order they run; each prints FIGURE lines (figures.ts). */
-const BENCHES = ['knowledge.ts', 'http.ts', 'dispatch.ts', 'assessment.ts'];
+const BENCHES = ['knowledge.ts', 'http.ts', 'dispatch.ts', 'schedulers.ts', 'assessment.ts'];
 
 /** Runs one bench, passing its output through, and returns that output. */
 function runBench(script: string): Promise<{ code: number | null; stdout: string }> {

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -141,20 +141,31 @@ export function adminInChild(dbPath: string, args: string[]): Promise<ChildResul
 }
 
 export function runChild(script: string, args: string[], env: Record<string, string> = {}, input?: string): Promise<ChildResult> {
-  return new Promise((resolve, reject) => {
-    // node itself, with tsx as a loader, so a SIGKILL lands on the process the test watches rather than on a wrapper.
-    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
-      cwd: ROOT,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', MicrosoftAppId: '', ...env },
-    });
+  return startChild(script, args, env, input).result;
+}
+
+/** A child process started as runChild starts it, for a test that signals it while it runs. */
+export function startChild(
+  script: string,
+  args: string[],
+  env: Record<string, string> = {},
+  input?: string,
+): { child: ChildProcess; result: Promise<ChildResult> } {
+  // node itself, with tsx as a loader, so a SIGKILL lands on the process the test watches rather than on a wrapper.
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LOG_LEVEL: 'silent', MicrosoftAppId: '', ...env },
+  });
+  const result = new Promise<ChildResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.on('error', reject);
     child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(input);
   });
+  child.stdin.end(input);
+  return { child, result };
 }
 
 /** The JSON summary a tick prints as its last line. */
