@@ -457,9 +457,13 @@ export class AnswerEngine {
 
   /** The places in Shandong the text names outside a unit's name, as masks. */
   private placesIn(text: string): Mask[] {
-    return this.home.flatMap((place) =>
-      [...text.matchAll(new RegExp(place, 'g'))].map((m) => ({ start: m.index, end: m.index + place.length, token: '' })),
-    );
+    const masks: Mask[] = [];
+    for (const place of this.home) {
+      for (let at = text.indexOf(place); at >= 0; at = text.indexOf(place, at + place.length)) {
+        masks.push({ start: at, end: at + place.length, token: '' });
+      }
+    }
+    return masks;
   }
 
   /** What a unit leads, or everything it takes part in: asked whatever its role (牵头还是配合), everything. */

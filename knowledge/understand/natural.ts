@@ -83,7 +83,18 @@ export function editsWithin(a: string, b: string, max: number): number {
   while (suffix < a.length - prefix && suffix < b.length - prefix && a[a.length - 1 - suffix] === b[b.length - 1 - suffix]) suffix++;
   // Each edit (a swap counts as one) spoils at most two characters of the longer string's ends.
   if (Math.max(a.length, b.length) - prefix - suffix > 2 * max) return Infinity;
+  if (max === 1) return oneEditBetween(a.slice(prefix, a.length - suffix), b.slice(prefix, b.length - suffix));
   return DamerauLevenshteinDistance(a, b);
+}
+
+/**
+ * What is left of two strings between their common ends is one edit apart when it is one character
+ * against none or another, or two characters swapped: 0 for none, 1, or Infinity for more.
+ */
+function oneEditBetween(a: string, b: string): number {
+  if (!a.length && !b.length) return 0;
+  if (a.length + b.length === 1 || (a.length === 1 && b.length === 1)) return 1;
+  return a.length === 2 && b.length === 2 && a[0] === b[1] && a[1] === b[0] ? 1 : Infinity;
 }
 
 /**

@@ -25,14 +25,18 @@ export class PhraseCorrector {
   /** The known phrases that the text misspells, with the stretch of text that misspells them. */
   corrections(text: string): Array<{ phrase: string; window: string }> {
     const found = new Map<string, string>();
+    // Whether the text holds a phrase rightly is asked only of near misses, once each: a long text
+    // of repeated characters (省省省…) makes thousands of candidates.
+    const inText = new Map<string, boolean>();
+    const written = (phrase: string) => inText.get(phrase) ?? inText.set(phrase, text.includes(phrase)).get(phrase)!;
     for (const run of text.match(HAN_RUN) ?? []) {
       for (let start = 0; start < run.length; start++) {
         for (let len = 4; len <= 13 && start + len <= run.length; len++) {
           const window = run.slice(start, start + len);
           for (const candidates of [this.byFirst.get(window[0]), this.byLast.get(window.at(-1)!)]) {
             for (const phrase of candidates ?? []) {
-              if (Math.abs(phrase.length - len) > 1 || text.includes(phrase)) continue;
-              if (editsWithin(window, phrase, 1) === 1) found.set(phrase, window);
+              if (Math.abs(phrase.length - len) > 1) continue;
+              if (editsWithin(window, phrase, 1) === 1 && !written(phrase)) found.set(phrase, window);
             }
           }
         }
